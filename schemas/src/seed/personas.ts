@@ -1,0 +1,44 @@
+import type { CountryCode } from '../events/common.js';
+
+export interface Persona {
+  /** Bearer token the demo accepts for this persona. */
+  token: string;
+  customerId: string;
+  name: string;
+  role: 'customer' | 'admin';
+  defaultCountry: CountryCode;
+  description: string;
+}
+
+/** The demo personas behind the reference's three tokens. Tokens are demo values, not secrets. */
+export const personas: readonly Persona[] = [
+  {
+    token: 'user-token-123',
+    customerId: 'cust-ana',
+    name: 'Ana Lima',
+    role: 'customer',
+    defaultCountry: 'US',
+    description: 'A regular shopper.',
+  },
+  {
+    token: 'admin-token-456',
+    customerId: 'cust-sam',
+    name: 'Sam Okafor',
+    role: 'admin',
+    defaultCountry: 'UK',
+    description: 'Store operator; may use the admin routes.',
+  },
+  {
+    token: 'test-token-789',
+    customerId: 'cust-taylor',
+    name: 'Taylor Test',
+    role: 'customer',
+    defaultCountry: 'DE',
+    description: 'The persona automated tests and the traffic generator use.',
+  },
+];
+
+/** The persona for a bearer token, or undefined. */
+export function personaByToken(token: string): Persona | undefined {
+  return personas.find((p) => p.token === token);
+}

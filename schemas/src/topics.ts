@@ -1,0 +1,77 @@
+/** A Kafka topic of the system, as the broker, producers and consumers all see it. */
+export interface TopicSpec {
+  readonly name: string;
+  readonly partitions: number;
+  /** What the record key is, so one entity's events stay in order on one partition. */
+  readonly key: 'orderId' | 'sessionId';
+  /** Event names (see `eventCatalog`) that may appear on the topic. */
+  readonly events: readonly string[];
+  readonly retentionMs: number;
+  readonly description: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const TOPICS = {
+  orders: 'webstore.orders.v1',
+  inventory: 'webstore.inventory.v1',
+  payments: 'webstore.payments.v1',
+  activity: 'webstore.activity.v1',
+} as const;
+
+export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+
+/** The topic catalog: every topic the system creates, with its partitioning and retention. */
+export const topicCatalog: readonly TopicSpec[] = [
+  {
+    name: TOPICS.orders,
+    partitions: 3,
+    key: 'orderId',
+    events: ['OrderPlaced'],
+    retentionMs: 7 * DAY_MS,
+    description: 'Checkouts accepted by the gateway.',
+  },
+  {
+    name: TOPICS.inventory,
+    partitions: 3,
+    key: 'orderId',
+    events: ['StockReserved', 'StockRejected', 'StockReleased'],
+    retentionMs: 7 * DAY_MS,
+    description: 'Stock reservations, rejections and compensating releases.',
+  },
+  {
+    name: TOPICS.payments,
+    partitions: 3,
+    key: 'orderId',
+    events: ['PaymentAuthorized', 'PaymentDeclined'],
+    retentionMs: 7 * DAY_MS,
+    description: 'Payment outcomes for orders whose stock was reserved.',
+  },
+  {
+    name: TOPICS.activity,
+    partitions: 3,
+    key: 'sessionId',
+    events: ['CatalogBrowsed', 'ProductViewed', 'CartItemAdded', 'CheckoutStarted'],
+    retentionMs: 3 * DAY_MS,
+    description: 'Shopper funnel activity from the storefront.',
+  },
+];
+
+/** The dead-letter topic for a topic: poison messages go there with headers naming the error. */
+export function dlqTopic(topic: string): string {
+  return `${topic}.dlq`;
+}
+
+/** Every topic including the dead-letter topics, for start-up topic creation. */
+export function allTopics(): TopicSpec[] {
+  return topicCatalog.flatMap((t) => [
+    t,
+    {
+      ...t,
+      name: dlqTopic(t.name),
+      partitions: 1,
+      events: t.events,
+      description: `Dead letters of ${t.name}.`,
+    },
+  ]);
+}
