@@ -21,7 +21,8 @@ import { findServiceIdentity } from './service-identity.js';
 import { setTelemetryState } from './telemetry-state.js';
 
 const HEARTBEAT_INTERVAL_MS = 5_000;
-// Probes and scrapes would otherwise produce a root span every few seconds per service.
+// Probes and scrapes (served and sent, e.g. the gateway polling readiness) would otherwise produce
+// a trace every few seconds per service.
 const UNTRACED_PATHS = new Set(['/metrics', '/healthz', '/readyz']);
 
 export interface StartTelemetryOptions {
@@ -81,7 +82,8 @@ export function startTelemetry({ config, entry = process.argv[1] }: StartTelemet
     metricReaders: readers,
     instrumentations: [
       new HttpInstrumentation({
-        ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0] ?? ''),
+        ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has(pathOf(req.url)),
+        ignoreOutgoingRequestHook: (req) => UNTRACED_PATHS.has(pathOf(req.path)),
       }),
       new KoaInstrumentation(),
       new KafkaJsInstrumentation(),
@@ -103,6 +105,10 @@ export function startTelemetry({ config, entry = process.argv[1] }: StartTelemet
     await Promise.race([sdk.shutdown().catch(() => undefined), timeout]);
     clearTimeout(timer);
   });
+}
+
+function pathOf(url: string | null | undefined): string {
+  return (url ?? '').split('?')[0] ?? '';
 }
 
 function startHeartbeat(serviceName: string): void {

@@ -49,6 +49,11 @@ describe('metric names', () => {
       const overOtlp = [...new Set(catalogMetrics.flatMap(collectorPrometheusNames))].sort();
       expect(overOtlp).toEqual(expected);
       expect(catalogMetrics.every((m) => m.unit === undefined)).toBe(true);
+      expect(catalogMetrics[0]?.resource).toMatchObject({
+        'service.name': 'fixture',
+        'service.version': '0.1.0',
+        'deployment.environment': 'local',
+      });
     } finally {
       await app.service.stop();
       await rx.close();

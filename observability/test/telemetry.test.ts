@@ -53,6 +53,9 @@ describe('preload with an OTLP endpoint', () => {
     expect(server?.parentSpanId).toBeUndefined();
     const inTrace = rx.spans().filter((s) => s.traceId === order.traceId);
     expect(inTrace.map((s) => s.spanId)).toContain(order.spanId);
+    // The koa instrumentation only patches koa when the loader hook is in place (ESM app).
+    const koa = inTrace.find((s) => s.scope.name === '@opentelemetry/instrumentation-koa');
+    expect(koa?.parentSpanId).toBe(server?.spanId);
   });
 
   it('runs onShutdown hooks in order before the flush (a span made in a hook is exported)', () => {
