@@ -11,6 +11,7 @@ interface LifecycleState {
   hooks: { name: string; fn: ShutdownHook }[];
   finalizers: ShutdownHook[];
   signalsInstalled: boolean;
+  beforeExitInstalled: boolean;
   running: Promise<boolean> | undefined;
 }
 
@@ -20,6 +21,7 @@ const state: LifecycleState = (holder[KEY] ??= {
   hooks: [],
   finalizers: [],
   signalsInstalled: false,
+  beforeExitInstalled: false,
   running: undefined,
 });
 
@@ -40,10 +42,20 @@ export function onShutdown(
   };
 }
 
-/** For the preload: runs after every `onShutdown` hook (the SDK flush). */
+/**
+ * For the preload: runs after every `onShutdown` hook (the SDK flush). It also runs when the
+ * process is about to exit on its own (empty event loop, e.g. a one-shot script), where the
+ * batched spans would otherwise be lost; hooks are skipped then, there is nothing left to close.
+ */
 export function onFinalShutdown(fn: ShutdownHook): void {
   state.finalizers.push(fn);
   installSignalHandlers();
+  if (!state.beforeExitInstalled) {
+    state.beforeExitInstalled = true;
+    process.once('beforeExit', () => {
+      state.running ??= runFinalizers().then(() => true);
+    });
+  }
 }
 
 /**
@@ -66,6 +78,11 @@ async function runAll(): Promise<boolean> {
       process.stderr.write(`shutdown hook "${name}" failed: ${describe(error)}\n`);
     }
   }
+  await runFinalizers();
+  return ok;
+}
+
+async function runFinalizers(): Promise<void> {
   for (const fn of [...state.finalizers]) {
     try {
       await fn();
@@ -73,7 +90,6 @@ async function runAll(): Promise<boolean> {
       // The telemetry flush reports nothing: a missing collector must not make shutdown noisy.
     }
   }
-  return ok;
 }
 
 function describe(error: unknown): string {

@@ -15,7 +15,7 @@ import { PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { TelemetryConfig } from './config.js';
-import { installSignalHandlers, onFinalShutdown } from './lifecycle.js';
+import { onFinalShutdown } from './lifecycle.js';
 import { metricsCatalog } from './metrics-catalog.js';
 import { findServiceIdentity } from './service-identity.js';
 import { setTelemetryState } from './telemetry-state.js';
@@ -31,15 +31,10 @@ export interface StartTelemetryOptions {
   entry?: string | undefined;
 }
 
-/** Starts the NodeSDK per the config; registers the flush with the lifecycle. */
+/** Starts the NodeSDK per the (enabled) config; registers the flush with the lifecycle. */
 export function startTelemetry({ config, entry = process.argv[1] }: StartTelemetryOptions): void {
   const identity = findServiceIdentity(entry);
   const fallbackName = identity.name ?? 'unknown_service:node';
-  if (config.disabled) {
-    setTelemetryState({ serviceName: config.serviceName ?? fallbackName, prometheus: undefined });
-    installSignalHandlers();
-    return;
-  }
 
   const prometheus = new PrometheusExporter({ preventServerStart: true });
   const readers: MetricReader[] = [prometheus];

@@ -1,4 +1,4 @@
-import { spawnService } from '@webstore/testkit';
+import { startOtlpReceiver, spawnService, waitFor } from '@webstore/testkit';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { prometheusSeriesNames, startFixture } from './fixture.js';
@@ -62,6 +62,35 @@ describe('OTEL_SDK_DISABLED=true', () => {
       expect(app.service.stderr()).toBe('');
     } finally {
       app.service.kill();
+    }
+  });
+});
+
+describe('a process that ends on its own', () => {
+  it('still flushes its batched spans before exiting', async () => {
+    const rx = await startOtlpReceiver();
+    try {
+      const script = await spawnService({
+        command: process.execPath,
+        args: ['--import', '@webstore/observability/register', 'test/fixtures/one-shot.js'],
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        env: {
+          OTEL_SERVICE_NAME: 'one-shot',
+          OTEL_EXPORTER_OTLP_ENDPOINT: rx.grpcEndpoint,
+          OTEL_BSP_SCHEDULE_DELAY: '60000',
+        },
+      });
+      expect(await script.exited).toBe(0);
+      expect(script.stderr()).toBe('');
+      await waitFor(
+        () => rx.spans().some((s) => s.name === 'one-shot work' && s.serviceName === 'one-shot'),
+        {
+          message: 'the span of the one-shot script',
+          timeoutMs: 2_000,
+        },
+      );
+    } finally {
+      await rx.close();
     }
   });
 });
