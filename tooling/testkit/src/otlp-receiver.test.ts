@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { context, SpanKind, SpanStatusCode, trace, type Tracer } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
@@ -229,6 +230,47 @@ describe('startOtlpReceiver', () => {
       type: 'histogram',
       dataPoints: [{ count: 1, sum: 0.5, explicitBounds: [0.1, 1], bucketCounts: [0, 1, 0] }],
     });
+  });
+
+  it('accepts gzip-compressed OTLP/JSON', async () => {
+    const body = {
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'curl' } }] },
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: '5b8efff798038103d269b633813fc60c',
+                  spanId: 'eee19b7ec3c1b174',
+                  name: 'hand-made',
+                  kind: 'SPAN_KIND_CLIENT',
+                  startTimeUnixNano: '1700000000000000000',
+                  endTimeUnixNano: '1700000000500000000',
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const response = await fetch(`${rx.httpEndpoint}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify(body)),
+    });
+    expect(response.status).toBe(200);
+    expect(rx.spans()).toEqual([
+      expect.objectContaining({
+        traceId: '5b8efff798038103d269b633813fc60c',
+        spanId: 'eee19b7ec3c1b174',
+        name: 'hand-made',
+        kind: 'CLIENT',
+        serviceName: 'curl',
+        startTimeUnixNano: 1_700_000_000_000_000_000n,
+        endTimeUnixNano: 1_700_000_000_500_000_000n,
+      }),
+    ]);
   });
 
   it('answers 400 to a malformed body and 404 to other paths, and keeps working', async () => {
