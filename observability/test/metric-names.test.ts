@@ -1,6 +1,6 @@
 import { startOtlpReceiver, waitFor, type FlatMetric } from '@webstore/testkit';
 import { describe, expect, it } from 'vitest';
-import { allPrometheusNames, metricsCatalog } from '../src/metrics-catalog.js';
+import { allPrometheusNames, metricsCatalog, type MetricSpec } from '../src/metrics-catalog.js';
 import { prometheusSeriesNames, startFixture } from './fixture.js';
 
 // Units the Collector's Prometheus translation knows; our catalog sets none, and this proves it.
@@ -22,7 +22,7 @@ function collectorPrometheusNames(metric: FlatMetric): string[] {
 }
 
 describe('metric names', () => {
-  it('are identical on /metrics and over OTLP (after the Collector translation), and equal the catalog', async () => {
+  it('are identical on /metrics and over OTLP (after the Collector translation), and equal the catalog, with the catalog buckets', async () => {
     const rx = await startOtlpReceiver();
     const app = await startFixture({
       OTEL_EXPORTER_OTLP_ENDPOINT: rx.grpcEndpoint,
@@ -49,6 +49,11 @@ describe('metric names', () => {
       const overOtlp = [...new Set(catalogMetrics.flatMap(collectorPrometheusNames))].sort();
       expect(overOtlp).toEqual(expected);
       expect(catalogMetrics.every((m) => m.unit === undefined)).toBe(true);
+      for (const spec of Object.values(metricsCatalog as Record<string, MetricSpec>)) {
+        if (spec.kind !== 'histogram') continue;
+        const metric = catalogMetrics.find((m) => m.name === spec.name);
+        expect(metric?.dataPoints[0]?.explicitBounds, spec.name).toEqual(spec.buckets);
+      }
       expect(catalogMetrics[0]?.resource).toMatchObject({
         'service.name': 'fixture',
         'service.version': '0.1.0',
