@@ -27,9 +27,11 @@ export class BrokerState {
 
   /** Creates a topic; answers with the Kafka error code (0 on success). */
   createTopic(name: string, partitions: number): number {
-    if (!LEGAL_TOPIC.test(name) || name === '.' || name === '..') return ErrorCode.INVALID_TOPIC_EXCEPTION;
+    if (!LEGAL_TOPIC.test(name) || name === '.' || name === '..')
+      return ErrorCode.INVALID_TOPIC_EXCEPTION;
     if (this.store.hasTopic(name)) return ErrorCode.TOPIC_ALREADY_EXISTS;
-    if (!Number.isInteger(partitions) || partitions < 1 || partitions > 10_000) return ErrorCode.INVALID_PARTITIONS;
+    if (!Number.isInteger(partitions) || partitions < 1 || partitions > 10_000)
+      return ErrorCode.INVALID_PARTITIONS;
     this.store.createTopic(name, partitions);
     return ErrorCode.NONE;
   }

@@ -104,9 +104,15 @@ export async function createBroker(options: BrokerOptions = {}): Promise<Broker>
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    new Connection(socket, registry, state, { maxFrameBytes: options.maxFrameBytes ?? 100 * 1024 * 1024, log });
+    new Connection(socket, registry, state, {
+      maxFrameBytes: options.maxFrameBytes ?? 100 * 1024 * 1024,
+      log,
+    });
   });
-  const retention = setInterval(() => store.applyRetention(Date.now()), options.retentionCheckMs ?? 60_000);
+  const retention = setInterval(
+    () => store.applyRetention(Date.now()),
+    options.retentionCheckMs ?? 60_000,
+  );
   retention.unref();
 
   let stopped: Promise<void> | undefined;

@@ -40,12 +40,16 @@ if (values.help) {
 }
 const integer = (flag: string, text: string | undefined, min: number) => {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min) fail(`--${flag} must be an integer >= ${min}, got "${text}"`);
+  if (!Number.isInteger(n) || n < min)
+    fail(`--${flag} must be an integer >= ${min}, got "${text}"`);
   return n;
 };
 const port = integer('port', values.port, 0);
 const defaultPartitions = integer('partitions', values.partitions, 1);
-const retentionMs = values['retention-ms'] === undefined ? undefined : integer('retention-ms', values['retention-ms'], 1);
+const retentionMs =
+  values['retention-ms'] === undefined
+    ? undefined
+    : integer('retention-ms', values['retention-ms'], 1);
 
 const broker = await createBroker({
   port,
@@ -55,7 +59,9 @@ const broker = await createBroker({
   retentionMs,
   log: (message) => console.error(`embedded-kafka: ${message}`),
 }).catch((err: Error) => fail(`cannot listen on ${values.host}:${port}: ${err.message}`));
-console.log(`embedded-kafka listening on ${broker.bootstrap}${values['data-dir'] ? ` (data in ${values['data-dir']})` : ' (in memory)'}`);
+console.log(
+  `embedded-kafka listening on ${broker.bootstrap}${values['data-dir'] ? ` (data in ${values['data-dir']})` : ' (in memory)'}`,
+);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -69,7 +69,11 @@ export class Connection {
         const parts = await this.handle(frame);
         if (parts && !this.closed) this.write(parts);
       } catch (err) {
-        this.close(err instanceof ProtocolError ? err.message : `handler failed: ${(err as Error).stack ?? err}`);
+        this.close(
+          err instanceof ProtocolError
+            ? err.message
+            : `handler failed: ${(err as Error).stack ?? err}`,
+        );
       }
     });
   }
@@ -86,12 +90,18 @@ export class Connection {
     if (!handler) throw new ProtocolError(`unknown api key ${header.apiKey}`);
     if (header.apiVersion < handler.minVersion || header.apiVersion > handler.maxVersion) {
       // Newer clients open with a version we lack; Kafka answers in v0 form with the table.
-      if (header.apiKey === API_VERSIONS_KEY && header.apiVersion > handler.maxVersion) return this.unsupportedApiVersions(header);
+      if (header.apiKey === API_VERSIONS_KEY && header.apiVersion > handler.maxVersion)
+        return this.unsupportedApiVersions(header);
       throw new ProtocolError(`unsupported version ${header.apiVersion} of api ${header.apiKey}`);
     }
     header.clientId = reader.nullableString();
     const body = await handler.handle(
-      { header, version: header.apiVersion, state: this.state, clientHost: this.socket.remoteAddress ?? '' },
+      {
+        header,
+        version: header.apiVersion,
+        state: this.state,
+        clientHost: this.socket.remoteAddress ?? '',
+      },
       reader,
     );
     return body ? this.frame(header.correlationId, body) : null;
@@ -99,7 +109,9 @@ export class Connection {
 
   private unsupportedApiVersions(header: RequestHeader): Buffer[] {
     const body = new Writer().int16(ErrorCode.UNSUPPORTED_VERSION);
-    body.array(this.registry.versions(), (w, v) => w.int16(v.apiKey).int16(v.minVersion).int16(v.maxVersion));
+    body.array(this.registry.versions(), (w, v) =>
+      w.int16(v.apiKey).int16(v.minVersion).int16(v.maxVersion),
+    );
     return this.frame(header.correlationId, body);
   }
 

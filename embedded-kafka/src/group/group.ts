@@ -66,9 +66,15 @@ export class Group {
 
   join(request: JoinRequest): JoinResult | Promise<JoinResult> {
     const fail = (errorCode: number): JoinResult => ({
-      errorCode, generationId: -1, protocolName: '', leader: '', memberId: request.memberId, members: [],
+      errorCode,
+      generationId: -1,
+      protocolName: '',
+      leader: '',
+      memberId: request.memberId,
+      members: [],
     });
-    if (this.members.size > 0 && request.protocolType !== this.protocolType) return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    if (this.members.size > 0 && request.protocolType !== this.protocolType)
+      return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
     if (this.members.size > 0 && !this.supportsAny(request.protocols, request.memberId)) {
       return fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
     }
@@ -108,20 +114,32 @@ export class Group {
     return held;
   }
 
-  sync(generationId: number, memberId: string, assignments: Map<string, Buffer>): SyncResult | Promise<SyncResult> {
+  sync(
+    generationId: number,
+    memberId: string,
+    assignments: Map<string, Buffer>,
+  ): SyncResult | Promise<SyncResult> {
     const member = this.members.get(memberId);
     if (!member) return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, assignment: Buffer.alloc(0) };
-    if (generationId !== this.generationId) return { errorCode: ErrorCode.ILLEGAL_GENERATION, assignment: Buffer.alloc(0) };
-    if (this.state === 'PreparingRebalance') return { errorCode: ErrorCode.REBALANCE_IN_PROGRESS, assignment: Buffer.alloc(0) };
+    if (generationId !== this.generationId)
+      return { errorCode: ErrorCode.ILLEGAL_GENERATION, assignment: Buffer.alloc(0) };
+    if (this.state === 'PreparingRebalance')
+      return { errorCode: ErrorCode.REBALANCE_IN_PROGRESS, assignment: Buffer.alloc(0) };
     this.touch(member);
-    if (this.state === 'Stable') return { errorCode: ErrorCode.NONE, assignment: member.assignment };
+    if (this.state === 'Stable')
+      return { errorCode: ErrorCode.NONE, assignment: member.assignment };
     const held = new Promise<SyncResult>((resolve) => {
       member.pendingSync = resolve;
     });
     if (memberId === this.leader) {
       for (const m of this.members.values()) {
         const given = assignments.get(m.memberId);
-        m.assignment = given && given.length > 0 ? given : this.protocolType === 'consumer' ? EMPTY_CONSUMER_ASSIGNMENT : Buffer.alloc(0);
+        m.assignment =
+          given && given.length > 0
+            ? given
+            : this.protocolType === 'consumer'
+              ? EMPTY_CONSUMER_ASSIGNMENT
+              : Buffer.alloc(0);
       }
       this.state = 'Stable';
       clearTimeout(this.rebalanceTimer);
@@ -166,8 +184,18 @@ export class Group {
     clearTimeout(this.rebalanceTimer);
     for (const m of this.members.values()) {
       clearTimeout(m.sessionTimer);
-      m.pendingJoin?.({ errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, generationId: -1, protocolName: '', leader: '', memberId: m.memberId, members: [] });
-      m.pendingSync?.({ errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, assignment: Buffer.alloc(0) });
+      m.pendingJoin?.({
+        errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE,
+        generationId: -1,
+        protocolName: '',
+        leader: '',
+        memberId: m.memberId,
+        members: [],
+      });
+      m.pendingSync?.({
+        errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE,
+        assignment: Buffer.alloc(0),
+      });
     }
   }
 
@@ -175,7 +203,10 @@ export class Group {
     if (this.state !== 'PreparingRebalance') {
       this.state = 'PreparingRebalance';
       for (const m of this.members.values()) {
-        m.pendingSync?.({ errorCode: ErrorCode.REBALANCE_IN_PROGRESS, assignment: Buffer.alloc(0) });
+        m.pendingSync?.({
+          errorCode: ErrorCode.REBALANCE_IN_PROGRESS,
+          assignment: Buffer.alloc(0),
+        });
         m.pendingSync = undefined;
       }
       clearTimeout(this.rebalanceTimer);
@@ -222,7 +253,8 @@ export class Group {
       members: isLeader
         ? [...this.members.values()].map((m) => ({
             memberId: m.memberId,
-            metadata: m.protocols.find((p) => p.name === this.protocolName)?.metadata ?? Buffer.alloc(0),
+            metadata:
+              m.protocols.find((p) => p.name === this.protocolName)?.metadata ?? Buffer.alloc(0),
           }))
         : [],
     };
@@ -231,7 +263,9 @@ export class Group {
   /** Each member votes for its most preferred protocol that every member supports. */
   private vote(): string {
     const members = [...this.members.values()];
-    const common = members[0]!.protocols.map((p) => p.name).filter((name) => members.every((m) => m.protocols.some((p) => p.name === name)));
+    const common = members[0]!.protocols
+      .map((p) => p.name)
+      .filter((name) => members.every((m) => m.protocols.some((p) => p.name === name)));
     const votes = new Map<string, number>();
     for (const m of members) {
       const choice = m.protocols.find((p) => common.includes(p.name))!.name;
@@ -254,7 +288,14 @@ export class Group {
 
   private drop(member: Member): void {
     clearTimeout(member.sessionTimer);
-    member.pendingJoin?.({ errorCode: ErrorCode.UNKNOWN_MEMBER_ID, generationId: -1, protocolName: '', leader: '', memberId: member.memberId, members: [] });
+    member.pendingJoin?.({
+      errorCode: ErrorCode.UNKNOWN_MEMBER_ID,
+      generationId: -1,
+      protocolName: '',
+      leader: '',
+      memberId: member.memberId,
+      members: [],
+    });
     member.pendingSync?.({ errorCode: ErrorCode.UNKNOWN_MEMBER_ID, assignment: Buffer.alloc(0) });
     this.members.delete(member.memberId);
   }
@@ -270,11 +311,15 @@ export class Group {
       this.leader = '';
       return;
     }
-    if (this.state !== 'PreparingRebalance') for (const m of this.members.values()) m.joined = false;
+    if (this.state !== 'PreparingRebalance')
+      for (const m of this.members.values()) m.joined = false;
     this.prepareRebalance();
   }
 }
 
 function sameProtocols(a: Protocol[], b: Protocol[]): boolean {
-  return a.length === b.length && a.every((p, i) => p.name === b[i]!.name && p.metadata.equals(b[i]!.metadata));
+  return (
+    a.length === b.length &&
+    a.every((p, i) => p.name === b[i]!.name && p.metadata.equals(b[i]!.metadata))
+  );
 }

@@ -35,13 +35,15 @@ export const produceHandler: ApiHandler = {
         partitions: partitions.map(({ index, records }): PartitionResult => {
           const log = exists ? state.store.partition(name, index) : undefined;
           if (!log) return { index, error: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, baseOffset: -1 };
-          if (!records || records.length === 0) return { index, error: ErrorCode.CORRUPT_MESSAGE, baseOffset: -1 };
+          if (!records || records.length === 0)
+            return { index, error: ErrorCode.CORRUPT_MESSAGE, baseOffset: -1 };
           try {
             const { baseOffset } = log.append(records);
             state.notifyAppend(name, index);
             return { index, error: ErrorCode.NONE, baseOffset };
           } catch (err) {
-            if (err instanceof CorruptRecordError) return { index, error: ErrorCode.CORRUPT_MESSAGE, baseOffset: -1 };
+            if (err instanceof CorruptRecordError)
+              return { index, error: ErrorCode.CORRUPT_MESSAGE, baseOffset: -1 };
             throw err;
           }
         }),
@@ -51,7 +53,9 @@ export const produceHandler: ApiHandler = {
     const w = new Writer();
     w.array(results, (out, t) => {
       out.string(t.name);
-      out.array(t.partitions, (p, x) => p.int32(x.index).int16(x.error).int64(x.baseOffset).int64(-1));
+      out.array(t.partitions, (p, x) =>
+        p.int32(x.index).int16(x.error).int64(x.baseOffset).int64(-1),
+      );
     });
     return w.int32(0);
   },

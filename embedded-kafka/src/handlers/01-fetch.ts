@@ -39,7 +39,12 @@ function gather(state: BrokerState, topics: FetchTopic[], maxBytes: number) {
       const log = state.store.partition(name, index);
       if (!log) {
         error = true;
-        return { index, error: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, highWatermark: -1, records: [] };
+        return {
+          index,
+          error: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+          highWatermark: -1,
+          records: [],
+        };
       }
       const highWatermark = log.highWatermark;
       if (fetchOffset < log.logStartOffset || fetchOffset > highWatermark) {
@@ -69,7 +74,11 @@ export const fetchHandler: ApiHandler = {
     r.int8();
     const topics: FetchTopic[] = r.array((t) => ({
       name: t.string(),
-      partitions: t.array((p) => ({ index: p.int32(), fetchOffset: p.int64(), maxBytes: p.int32() })),
+      partitions: t.array((p) => ({
+        index: p.int32(),
+        fetchOffset: p.int64(),
+        maxBytes: p.int32(),
+      })),
     }));
     const keys = topics.flatMap((t) => t.partitions.map((p) => partitionKey(t.name, p.index)));
     const deadline = Date.now() + Math.max(0, maxWaitMs);

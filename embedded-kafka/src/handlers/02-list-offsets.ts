@@ -14,7 +14,10 @@ export const listOffsetsHandler: ApiHandler = {
   maxVersion: 1,
   handle({ state }, r) {
     r.int32();
-    const topics = r.array((t) => ({ name: t.string(), partitions: t.array((p) => ({ index: p.int32(), timestamp: p.int64() })) }));
+    const topics = r.array((t) => ({
+      name: t.string(),
+      partitions: t.array((p) => ({ index: p.int32(), timestamp: p.int64() })),
+    }));
     const w = new Writer();
     w.array(topics, (out, t) => {
       out.string(t.name);
@@ -25,8 +28,15 @@ export const listOffsetsHandler: ApiHandler = {
           return;
         }
         const offset =
-          timestamp === -1 ? log.highWatermark : timestamp === -2 ? log.logStartOffset : (log.offsetForTimestamp(timestamp) ?? -1);
-        p.int32(index).int16(ErrorCode.NONE).int64(timestamp < 0 ? -1 : offset === -1 ? -1 : timestamp).int64(offset);
+          timestamp === -1
+            ? log.highWatermark
+            : timestamp === -2
+              ? log.logStartOffset
+              : (log.offsetForTimestamp(timestamp) ?? -1);
+        p.int32(index)
+          .int16(ErrorCode.NONE)
+          .int64(timestamp < 0 ? -1 : offset === -1 ? -1 : timestamp)
+          .int64(offset);
       });
     });
     return w;

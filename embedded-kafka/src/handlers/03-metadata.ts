@@ -15,7 +15,8 @@ export const metadataHandler: ApiHandler = {
   minVersion: 0,
   maxVersion: 4,
   handle({ version, state }, r) {
-    const requested = version === 0 ? r.array((x) => x.string()) : r.nullableArray((x) => x.string());
+    const requested =
+      version === 0 ? r.array((x) => x.string()) : r.nullableArray((x) => x.string());
     const allowAutoCreate = version >= 4 ? r.bool() : true;
     const all = requested === null || (version === 0 && requested.length === 0);
     const names = all ? [...state.store.topics().keys()] : requested!;
@@ -34,11 +35,14 @@ export const metadataHandler: ApiHandler = {
       const partitions = exists ? state.store.topics().get(name)! : 0;
       out.int16(exists ? ErrorCode.NONE : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).string(name);
       if (version >= 1) out.bool(false);
-      out.array(Array.from({ length: partitions }, (_, i) => i), (p, index) => {
-        p.int16(0).int32(index).int32(nodeId);
-        p.array([nodeId], (x, id) => x.int32(id));
-        p.array([nodeId], (x, id) => x.int32(id));
-      });
+      out.array(
+        Array.from({ length: partitions }, (_, i) => i),
+        (p, index) => {
+          p.int16(0).int32(index).int32(nodeId);
+          p.array([nodeId], (x, id) => x.int32(id));
+          p.array([nodeId], (x, id) => x.int32(id));
+        },
+      );
     });
     return w;
   },

@@ -20,7 +20,11 @@ export const offsetCommitHandler: ApiHandler = {
     r.int64();
     const topics = r.array((t) => ({
       name: t.string(),
-      partitions: t.array((p) => ({ index: p.int32(), offset: p.int64(), metadata: p.nullableString() })),
+      partitions: t.array((p) => ({
+        index: p.int32(),
+        offset: p.int64(),
+        metadata: p.nullableString(),
+      })),
     }));
     const groupError = state.group(groupId).validateCommit(generationId, memberId);
     const w = new Writer();
@@ -28,7 +32,8 @@ export const offsetCommitHandler: ApiHandler = {
       out.string(t.name);
       out.array(t.partitions, (p, { index, offset, metadata }) => {
         let error: number = groupError;
-        if (!error && !state.store.partition(t.name, index)) error = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+        if (!error && !state.store.partition(t.name, index))
+          error = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
         if (!error) state.store.commitOffset(groupId, t.name, index, offset, metadata);
         p.int32(index).int16(error);
       });

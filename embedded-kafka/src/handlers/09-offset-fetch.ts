@@ -18,7 +18,10 @@ export const offsetFetchHandler: ApiHandler = {
       out.string(t.name);
       out.array(t.partitions, (p, index) => {
         const committed = state.store.fetchOffset(groupId, t.name, index);
-        p.int32(index).int64(committed?.offset ?? -1).string(committed?.metadata ?? '').int16(0);
+        p.int32(index)
+          .int64(committed?.offset ?? -1)
+          .string(committed?.metadata ?? '')
+          .int16(0);
       });
     });
     return w;

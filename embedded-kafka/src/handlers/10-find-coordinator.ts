@@ -20,7 +20,8 @@ export const findCoordinatorHandler: ApiHandler = {
     const w = new Writer();
     if (version >= 1) w.int32(0);
     w.int16(error);
-    if (version >= 1) w.string(error ? 'transactions are not supported by the embedded broker' : null);
+    if (version >= 1)
+      w.string(error ? 'transactions are not supported by the embedded broker' : null);
     return error ? w.int32(-1).string('').int32(-1) : w.int32(nodeId).string(host).int32(port);
   },
 };

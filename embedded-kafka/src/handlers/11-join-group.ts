@@ -22,9 +22,20 @@ export const joinGroupHandler: ApiHandler = {
     const protocolType = r.string();
     const protocols = r.array((p) => ({ name: p.string(), metadata: Buffer.from(p.bytes()) }));
     const invalid =
-      groupId === '' ? ErrorCode.INVALID_GROUP_ID : sessionTimeoutMs < 1 || sessionTimeoutMs > 3_600_000 ? ErrorCode.INVALID_SESSION_TIMEOUT : 0;
+      groupId === ''
+        ? ErrorCode.INVALID_GROUP_ID
+        : sessionTimeoutMs < 1 || sessionTimeoutMs > 3_600_000
+          ? ErrorCode.INVALID_SESSION_TIMEOUT
+          : 0;
     const result = invalid
-      ? { errorCode: invalid, generationId: -1, protocolName: '', leader: '', memberId, members: [] }
+      ? {
+          errorCode: invalid,
+          generationId: -1,
+          protocolName: '',
+          leader: '',
+          memberId,
+          members: [],
+        }
       : await state.group(groupId).join({
           memberId,
           clientId: header.clientId ?? '',
@@ -36,7 +47,11 @@ export const joinGroupHandler: ApiHandler = {
         });
     const w = new Writer();
     if (version >= 2) w.int32(0);
-    w.int16(result.errorCode).int32(result.generationId).string(result.protocolName).string(result.leader).string(result.memberId);
+    w.int16(result.errorCode)
+      .int32(result.generationId)
+      .string(result.protocolName)
+      .string(result.leader)
+      .string(result.memberId);
     w.array(result.members, (out, m) => out.string(m.memberId).bytes(m.metadata));
     return w;
   },

@@ -14,7 +14,8 @@ export const heartbeatHandler: ApiHandler = {
     const groupId = r.string();
     const generationId = r.int32();
     const memberId = r.string();
-    const error = state.groups.get(groupId)?.heartbeat(generationId, memberId) ?? ErrorCode.UNKNOWN_MEMBER_ID;
+    const error =
+      state.groups.get(groupId)?.heartbeat(generationId, memberId) ?? ErrorCode.UNKNOWN_MEMBER_ID;
     const w = new Writer();
     if (version >= 1) w.int32(0);
     return w.int16(error);

@@ -18,11 +18,20 @@ export const describeGroupsHandler: ApiHandler = {
       const group = state.groups.get(id);
       const known = group !== undefined || state.store.groupsWithOffsets().includes(id);
       const stateName = group ? group.state : known ? 'Empty' : 'Dead';
-      out.int16(0).string(id).string(stateName).string(group?.protocolType ?? (known ? 'consumer' : ''));
+      out
+        .int16(0)
+        .string(id)
+        .string(stateName)
+        .string(group?.protocolType ?? (known ? 'consumer' : ''));
       out.string(group?.state === 'Stable' ? group.protocolName : '');
       out.array(group ? [...group.members.values()] : [], (m, member) => {
-        const metadata = member.protocols.find((p) => p.name === group!.protocolName)?.metadata ?? Buffer.alloc(0);
-        m.string(member.memberId).string(member.clientId).string(member.clientHost).bytes(metadata).bytes(member.assignment);
+        const metadata =
+          member.protocols.find((p) => p.name === group!.protocolName)?.metadata ?? Buffer.alloc(0);
+        m.string(member.memberId)
+          .string(member.clientId)
+          .string(member.clientHost)
+          .bytes(metadata)
+          .bytes(member.assignment);
       });
     });
     return w;

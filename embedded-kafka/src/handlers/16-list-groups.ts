@@ -12,7 +12,8 @@ export const listGroupsHandler: ApiHandler = {
   handle({ state }) {
     const groups = new Map<string, string>();
     for (const id of state.store.groupsWithOffsets()) groups.set(id, 'consumer');
-    for (const [id, group] of state.groups) if (group.state !== 'Dead') groups.set(id, group.protocolType || 'consumer');
+    for (const [id, group] of state.groups)
+      if (group.state !== 'Dead') groups.set(id, group.protocolType || 'consumer');
     const w = new Writer().int16(0);
     return w.array([...groups], (out, [id, type]) => out.string(id).string(type));
   },

@@ -14,7 +14,9 @@ export function apiVersionsHandler(registry: HandlerRegistry): ApiHandler {
     maxVersion: 2,
     handle(ctx) {
       const w = new Writer().int16(0);
-      w.array(registry.versions(), (out, v) => out.int16(v.apiKey).int16(v.minVersion).int16(v.maxVersion));
+      w.array(registry.versions(), (out, v) =>
+        out.int16(v.apiKey).int16(v.minVersion).int16(v.maxVersion),
+      );
       if (ctx.version >= 1) w.int32(0);
       return w;
     },

@@ -24,17 +24,28 @@ export const createTopicsHandler: ApiHandler = {
       const name = t.string();
       const partitions = t.int32();
       const replicationFactor = t.int16();
-      const assignments = t.array((a) => ({ partition: a.int32(), brokers: a.array((b) => b.int32()) }));
+      const assignments = t.array((a) => ({
+        partition: a.int32(),
+        brokers: a.array((b) => b.int32()),
+      }));
       t.array((c) => [c.string(), c.nullableString()]);
-      return { name, partitions: partitions === -1 ? assignments.length || state.identity.defaultPartitions : partitions, replicationFactor };
+      return {
+        name,
+        partitions:
+          partitions === -1 ? assignments.length || state.identity.defaultPartitions : partitions,
+        replicationFactor,
+      };
     });
     r.int32();
     const validateOnly = version >= 1 ? r.bool() : false;
     const w = new Writer();
     w.array(topics, (out, t) => {
       let error: number =
-        t.replicationFactor !== 1 && t.replicationFactor !== -1 ? ErrorCode.INVALID_REPLICATION_FACTOR : ErrorCode.NONE;
-      if (!error && validateOnly) error = state.store.hasTopic(t.name) ? ErrorCode.TOPIC_ALREADY_EXISTS : ErrorCode.NONE;
+        t.replicationFactor !== 1 && t.replicationFactor !== -1
+          ? ErrorCode.INVALID_REPLICATION_FACTOR
+          : ErrorCode.NONE;
+      if (!error && validateOnly)
+        error = state.store.hasTopic(t.name) ? ErrorCode.TOPIC_ALREADY_EXISTS : ErrorCode.NONE;
       else if (!error) error = state.createTopic(t.name, t.partitions);
       out.string(t.name).int16(error);
       if (version >= 1) out.string(error ? (MESSAGES[error] ?? null) : null);

@@ -14,7 +14,8 @@ export const initProducerIdHandler: ApiHandler = {
   handle({ state }, r) {
     const transactionalId = r.nullableString();
     r.int32();
-    if (transactionalId !== null) return new Writer().int32(0).int16(ErrorCode.COORDINATOR_NOT_AVAILABLE).int64(-1).int16(-1);
+    if (transactionalId !== null)
+      return new Writer().int32(0).int16(ErrorCode.COORDINATOR_NOT_AVAILABLE).int64(-1).int16(-1);
     return new Writer().int32(0).int16(ErrorCode.NONE).int64(state.allocateProducerId()).int16(0);
   },
 };

@@ -1,7 +1,17 @@
 // All topics' partition logs plus the committed group offsets, in memory or under a data
 // directory: `topics.json` (partition counts, written atomically), one directory per partition,
 // and `__consumer_offsets.jsonl` (append-only commits, compacted on open).
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { PartitionLog } from './partition-log.js';
 
@@ -61,7 +71,8 @@ export class LogStore {
     if (!logs) return;
     logs.forEach((log, p) => {
       log.close();
-      if (this.options.dataDir) rmSync(this.partitionDir(topic, p), { recursive: true, force: true });
+      if (this.options.dataDir)
+        rmSync(this.partitionDir(topic, p), { recursive: true, force: true });
     });
     this.logs.delete(topic);
     for (const key of [...this.committed.keys()]) {
@@ -72,13 +83,23 @@ export class LogStore {
   }
 
   applyRetention(nowMs: number): void {
-    for (const logs of this.logs.values()) for (const log of logs) log.applyRetention(nowMs, this.retentionMs, this.retentionBytes);
+    for (const logs of this.logs.values())
+      for (const log of logs) log.applyRetention(nowMs, this.retentionMs, this.retentionBytes);
   }
 
-  commitOffset(group: string, topic: string, partition: number, offset: number, metadata: string | null): void {
+  commitOffset(
+    group: string,
+    topic: string,
+    partition: number,
+    offset: number,
+    metadata: string | null,
+  ): void {
     this.committed.set(JSON.stringify([group, topic, partition]), { offset, metadata });
     if (this.offsetsFd !== undefined) {
-      writeSync(this.offsetsFd, `${JSON.stringify({ g: group, t: topic, p: partition, o: offset, m: metadata })}\n`);
+      writeSync(
+        this.offsetsFd,
+        `${JSON.stringify({ g: group, t: topic, p: partition, o: offset, m: metadata })}\n`,
+      );
     }
   }
 
@@ -118,7 +139,10 @@ export class LogStore {
     if (existsSync(topicsPath)) {
       const topics = JSON.parse(readFileSync(topicsPath, 'utf8')) as Record<string, number>;
       for (const [topic, partitions] of Object.entries(topics)) {
-        this.logs.set(topic, Array.from({ length: partitions }, (_, p) => this.openPartition(topic, p)));
+        this.logs.set(
+          topic,
+          Array.from({ length: partitions }, (_, p) => this.openPartition(topic, p)),
+        );
       }
     }
     const offsetsPath = join(dataDir, '__consumer_offsets.jsonl');
@@ -126,7 +150,13 @@ export class LogStore {
       for (const line of readFileSync(offsetsPath, 'utf8').split('\n')) {
         if (!line.trim()) continue;
         try {
-          const c = JSON.parse(line) as { g: string; t: string; p: number; o: number; m: string | null };
+          const c = JSON.parse(line) as {
+            g: string;
+            t: string;
+            p: number;
+            o: number;
+            m: string | null;
+          };
           this.committed.set(JSON.stringify([c.g, c.t, c.p]), { offset: c.o, metadata: c.m });
         } catch {
           // A torn last line from a crash: everything before it was written whole.

@@ -2,7 +2,16 @@
 // only baseOffset patched. Batches stay in memory for reads; with a directory they are also written
 // to append-only segment files (synchronously, so an acknowledged append survives a killed process)
 // and read back on open, truncating a torn tail left by a crash.
-import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { CorruptRecordError, LOG_OVERHEAD, crcMatches, scanBatches } from './record-batch.js';
 
@@ -70,11 +79,17 @@ export class PartitionLog {
     for (const info of infos) {
       const buf = Buffer.from(recordBatches.subarray(info.position, info.position + info.size));
       buf.writeBigInt64BE(BigInt(offset), 0);
-      stored.push({ baseOffset: offset, lastOffset: offset + info.lastOffsetDelta, maxTimestamp: info.maxTimestamp, buf });
+      stored.push({
+        baseOffset: offset,
+        lastOffset: offset + info.lastOffsetDelta,
+        maxTimestamp: info.maxTimestamp,
+        buf,
+      });
       offset += info.lastOffsetDelta + 1;
     }
     let segment = this.segments.at(-1)!;
-    if (segment.bytes > 0 && segment.bytes + recordBatches.length > this.options.segmentBytes) segment = this.roll(baseOffset);
+    if (segment.bytes > 0 && segment.bytes + recordBatches.length > this.options.segmentBytes)
+      segment = this.roll(baseOffset);
     if (segment.fd !== undefined) {
       const bytes = stored.length === 1 ? stored[0]!.buf : Buffer.concat(stored.map((b) => b.buf));
       writeSync(segment.fd, bytes);
@@ -109,7 +124,8 @@ export class PartitionLog {
   /** The base offset of the first batch whose max timestamp is at or after `timestampMs`. */
   offsetForTimestamp(timestampMs: number): number | undefined {
     for (const segment of this.segments) {
-      for (const batch of segment.batches) if (batch.maxTimestamp >= timestampMs) return batch.baseOffset;
+      for (const batch of segment.batches)
+        if (batch.maxTimestamp >= timestampMs) return batch.baseOffset;
     }
     return undefined;
   }
@@ -117,7 +133,9 @@ export class PartitionLog {
   /** Deletes whole segments that are older than `retentionMs` or beyond `retentionBytes`. */
   applyRetention(nowMs: number, retentionMs: number, retentionBytes: number): void {
     const expired = (s: Segment) =>
-      retentionMs >= 0 && s.batches.length > 0 && s.batches.at(-1)!.maxTimestamp < nowMs - retentionMs;
+      retentionMs >= 0 &&
+      s.batches.length > 0 &&
+      s.batches.at(-1)!.maxTimestamp < nowMs - retentionMs;
     // An active segment that has wholly expired is rolled so it can be deleted like the others.
     if (expired(this.segments.at(-1)!)) this.roll(this.nextOffset);
     let total = this.sizeBytes;
@@ -137,14 +155,18 @@ export class PartitionLog {
 
   private segmentsFrom(offset: number): Segment[] {
     let start = 0;
-    for (let i = 0; i < this.segments.length; i++) if (this.segments[i]!.baseOffset <= offset) start = i;
+    for (let i = 0; i < this.segments.length; i++)
+      if (this.segments[i]!.baseOffset <= offset) start = i;
     return this.segments.slice(start);
   }
 
   private roll(baseOffset: number): Segment {
     const segment: Segment = { baseOffset, batches: [], bytes: 0 };
     if (this.options.dir) {
-      segment.path = join(this.options.dir, `${String(baseOffset).padStart(20, '0')}${SEGMENT_SUFFIX}`);
+      segment.path = join(
+        this.options.dir,
+        `${String(baseOffset).padStart(20, '0')}${SEGMENT_SUFFIX}`,
+      );
       segment.fd = openSync(segment.path, 'a');
     }
     this.segments.push(segment);
@@ -158,11 +180,18 @@ export class PartitionLog {
 
   /** Loads segment files; a partial or corrupt batch at the end of a file is truncated away. */
   private recover(dir: string): void {
-    const files = readdirSync(dir).filter((f) => f.endsWith(SEGMENT_SUFFIX)).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith(SEGMENT_SUFFIX))
+      .sort();
     for (const file of files) {
       const path = join(dir, file);
       const data = readFileSync(path);
-      const segment: Segment = { baseOffset: Number(file.slice(0, -SEGMENT_SUFFIX.length)), batches: [], bytes: 0, path };
+      const segment: Segment = {
+        baseOffset: Number(file.slice(0, -SEGMENT_SUFFIX.length)),
+        batches: [],
+        bytes: 0,
+        path,
+      };
       let position = 0;
       while (position < data.length) {
         const good = validBatchAt(data, position);
@@ -170,7 +199,12 @@ export class PartitionLog {
         const buf = data.subarray(position, position + good);
         const baseOffset = Number(buf.readBigInt64BE(0));
         const lastOffset = baseOffset + buf.readInt32BE(23);
-        segment.batches.push({ baseOffset, lastOffset, maxTimestamp: Number(buf.readBigInt64BE(35)), buf });
+        segment.batches.push({
+          baseOffset,
+          lastOffset,
+          maxTimestamp: Number(buf.readBigInt64BE(35)),
+          buf,
+        });
         segment.bytes += good;
         this.nextOffset = lastOffset + 1;
         position += good;

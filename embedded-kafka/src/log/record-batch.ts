@@ -29,14 +29,16 @@ export function scanBatches(buf: Buffer): BatchInfo[] {
   const out: BatchInfo[] = [];
   let position = 0;
   while (position < buf.length) {
-    if (buf.length - position < BATCH_HEADER_BYTES) throw new CorruptRecordError('truncated record batch header');
+    if (buf.length - position < BATCH_HEADER_BYTES)
+      throw new CorruptRecordError('truncated record batch header');
     const batchLength = buf.readInt32BE(position + 8);
     const size = batchLength + LOG_OVERHEAD;
     if (batchLength < BATCH_HEADER_BYTES - LOG_OVERHEAD || position + size > buf.length) {
       throw new CorruptRecordError(`record batch length ${batchLength} does not fit the data`);
     }
     const magic = buf.readInt8(position + 16);
-    if (magic !== 2) throw new CorruptRecordError(`unsupported record batch magic ${magic} (only v2 is accepted)`);
+    if (magic !== 2)
+      throw new CorruptRecordError(`unsupported record batch magic ${magic} (only v2 is accepted)`);
     out.push({
       position,
       size,

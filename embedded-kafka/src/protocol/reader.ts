@@ -16,7 +16,8 @@ export class Reader {
   }
 
   private need(n: number): number {
-    if (this.offset + n > this.buf.length) throw new ProtocolError(`truncated request: need ${n} bytes at ${this.offset}`);
+    if (this.offset + n > this.buf.length)
+      throw new ProtocolError(`truncated request: need ${n} bytes at ${this.offset}`);
     const at = this.offset;
     this.offset += n;
     return at;
@@ -69,7 +70,8 @@ export class Reader {
   array<T>(item: (r: Reader) => T): T[] {
     const count = this.int32();
     if (count < 0) return [];
-    if (count > this.remaining) throw new ProtocolError(`array count ${count} exceeds the request size`);
+    if (count > this.remaining)
+      throw new ProtocolError(`array count ${count} exceeds the request size`);
     const out: T[] = [];
     for (let i = 0; i < count; i++) out.push(item(this));
     return out;
