@@ -1,0 +1,1 @@
+export { createBroker, createRegistry, type Broker, type BrokerOptions } from './broker.js';

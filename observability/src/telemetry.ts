@@ -1,0 +1,117 @@
+// The SDK setup behind the preload. Imported only after the ESM loader hook is registered, so
+// that kafkajs, koa and bunyan (CJS packages imported from ESM) get patched.
+import { metrics } from '@opentelemetry/api';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { BunyanInstrumentation } from '@opentelemetry/instrumentation-bunyan';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+import { KoaInstrumentation } from '@opentelemetry/instrumentation-koa';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchLogRecordProcessor, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { TelemetryConfig } from './config.js';
+import { onFinalShutdown } from './lifecycle.js';
+import { metricsCatalog } from './metrics-catalog.js';
+import { findServiceIdentity } from './service-identity.js';
+import { setTelemetryState } from './telemetry-state.js';
+
+const HEARTBEAT_INTERVAL_MS = 5_000;
+// Probes and scrapes (served and sent, e.g. the gateway polling readiness) would otherwise produce
+// a trace every few seconds per service.
+const UNTRACED_PATHS = new Set(['/metrics', '/healthz', '/readyz']);
+
+export interface StartTelemetryOptions {
+  config: TelemetryConfig;
+  /** The main script, to find the service's package.json (default process.argv[1]). */
+  entry?: string | undefined;
+}
+
+/** Starts the NodeSDK per the (enabled) config; registers the flush with the lifecycle. */
+export function startTelemetry({ config, entry = process.argv[1] }: StartTelemetryOptions): void {
+  const identity = findServiceIdentity(entry);
+  const fallbackName = identity.name ?? 'unknown_service:node';
+
+  const prometheus = new PrometheusExporter({ preventServerStart: true });
+  const readers: MetricReader[] = [prometheus];
+  const spanProcessors = [];
+  const logRecordProcessors: LogRecordProcessor[] = [];
+  if (config.otlpEndpoint) {
+    readers.push(
+      new PeriodicExportingMetricReader({
+        exporter: new OTLPMetricExporter({ url: config.otlpEndpoint }),
+        exportIntervalMillis: config.metricExportIntervalMs,
+        exportTimeoutMillis: Math.min(config.metricExportIntervalMs, 10_000),
+      }),
+    );
+    spanProcessors.push(
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: config.otlpEndpoint })),
+    );
+    logRecordProcessors.push(
+      new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: config.otlpEndpoint }) }),
+    );
+  } else {
+    // A real tracer provider without exporters: trace ids still exist locally (log correlation,
+    // Kafka header propagation, the traceId the gateway returns), nothing is sent anywhere.
+    spanProcessors.push(new NoopSpanProcessor());
+  }
+
+  // Later merges win: OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME (read by the SDK's env
+  // detector) override these defaults.
+  const resource = defaultResource().merge(
+    resourceFromAttributes({
+      'service.name': fallbackName,
+      'deployment.environment': 'local',
+      ...(identity.version ? { 'service.version': identity.version } : {}),
+    }),
+  );
+
+  const sdk = new NodeSDK({
+    resource,
+    spanProcessors,
+    logRecordProcessors,
+    metricReaders: readers,
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has(pathOf(req.url)),
+        ignoreOutgoingRequestHook: (req) => UNTRACED_PATHS.has(pathOf(req.path)),
+      }),
+      new KoaInstrumentation(),
+      new KafkaJsInstrumentation(),
+      new BunyanInstrumentation(),
+    ],
+  });
+  sdk.start();
+
+  const serviceName = config.serviceName ?? fallbackName;
+  setTelemetryState({ serviceName, prometheus });
+  startHeartbeat(serviceName);
+
+  onFinalShutdown(async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, config.shutdownTimeoutMs);
+    });
+    // Exporter errors (collector gone) are swallowed: shutdown must stay quiet and quick.
+    await Promise.race([sdk.shutdown().catch(() => undefined), timeout]);
+    clearTimeout(timer);
+  });
+}
+
+function pathOf(url: string | null | undefined): string {
+  return (url ?? '').split('?')[0] ?? '';
+}
+
+function startHeartbeat(serviceName: string): void {
+  const spec = metricsCatalog.serviceHeartbeat;
+  const counter = metrics
+    .getMeter('webstore')
+    .createCounter(spec.name, { description: spec.description });
+  const beat = () => counter.add(1, { service: serviceName });
+  beat();
+  setInterval(beat, HEARTBEAT_INTERVAL_MS).unref();
+}
