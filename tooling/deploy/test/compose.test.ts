@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadServiceConfig } from '@webstore/consumer-runtime';
+import { loadConfig as loadGatewayConfig } from '@webstore/gateway/config';
 import { allTopics } from '@webstore/schemas';
 import { bindMounts, imagesOf, isPinned, parsePort, readCompose } from '../src/compose.js';
 
@@ -62,7 +64,6 @@ describe('docker-compose.yml consistency', () => {
     expect(published.filter((p) => p.hostIp !== '127.0.0.1')).toEqual([]);
     const documented: Record<string, number> = {
       grafana: 3000,
-      storefront: 3001,
       gateway: 8000,
       prometheus: 9090,
       alertmanager: 9093,
@@ -75,8 +76,7 @@ describe('docker-compose.yml consistency', () => {
     }
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const fullStack = readme.slice(readme.indexOf('## Full stack'));
-    for (const port of [3000, 3001, 8000, 9090, 9093])
-      expect(fullStack).toContain(`localhost:${port}`);
+    for (const port of [3000, 8000, 9090, 9093]) expect(fullStack).toContain(`localhost:${port}`);
   });
 
   it('makes every service_healthy dependency point at a service with a health check', () => {
@@ -97,9 +97,9 @@ describe('docker-compose.yml consistency', () => {
           expect(hasHealthcheck(compose.services[dep]!), `${dep} (needed by ${name})`).toBe(true);
       }
     }
-    // One-shot jobs (topic creation, the traffic generator) have nothing to probe.
+    // One-shot jobs (topic creation) have nothing to probe.
     const withoutHealth = services.filter(([, s]) => !hasHealthcheck(s)).map(([n]) => n);
-    expect(withoutHealth.sort()).toEqual(['kafka-init', 'traffic']);
+    expect(withoutHealth.sort()).toEqual(['kafka-init']);
   });
 
   it('creates exactly the topics of the topic catalog', () => {
@@ -148,6 +148,29 @@ describe('docker-compose.yml consistency', () => {
         true,
       );
     }
+  });
+
+  it('gives every Node service an environment its own configuration accepts', () => {
+    const env = (name: string): NodeJS.ProcessEnv =>
+      Object.fromEntries(
+        Object.entries(compose.services[name]!.environment ?? {}).map(([k, v]) => [k, String(v)]),
+      );
+    const gateway = loadGatewayConfig(env('gateway'));
+    expect(gateway.port).toBe(8000);
+    expect(gateway.managementUrls.payment).toBe('http://payment:8102');
+    for (const [name, port] of [
+      ['inventory', 8101],
+      ['payment', 8102],
+      ['analytics', 8103],
+    ] as const) {
+      const config = loadServiceConfig(env(name), name, 0);
+      expect(config.port, name).toBe(port);
+      expect(config.kafkaBrokers, name).toEqual(['kafka:19092']);
+      expect(config.host, name).toBe('0.0.0.0');
+    }
+    expect(() => loadGatewayConfig({ ...env('gateway'), KAFKA_BROKERS: 'kafka' })).toThrow(
+      /KAFKA_BROKERS/,
+    );
   });
 
   it('bakes no secrets into the file', () => {

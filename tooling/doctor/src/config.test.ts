@@ -49,6 +49,11 @@ describe('doctor configuration', () => {
     expect(() => loadConfig(argv as string[], env as NodeJS.ProcessEnv)).toThrow(message);
   });
 
+  it('leaves out skipped components', () => {
+    expect(load(['--skip', 'storefront']).targets.map((t) => t.name)).not.toContain('storefront');
+    expect(() => loadConfig(['--skip', 'nonsense'], {})).toThrow(/--skip/);
+  });
+
   it('answers --help', () => {
     expect(loadConfig(['--help'], {})).toBe('help');
   });

@@ -39,7 +39,7 @@ const BACKENDS: [string, string, string, string][] = [
   ['grafana', 'GRAFANA_URL', 'http://localhost:3000', '/api/health'],
 ];
 
-export const USAGE = `Usage: npm run doctor -- [--stack local|full] [--json] [--timeout MS]
+export const USAGE = `Usage: npm run doctor -- [--stack local|full] [--json] [--timeout MS] [--skip NAME]...
 
 Checks Kafka, the WebStore services and (with --stack full, the Docker Compose stack) the
 observability backends, prints a table, and exits non-zero if anything is down.
@@ -48,6 +48,7 @@ observability backends, prints a table, and exits non-zero if anything is down.
   --stack full    ... plus collector, Tempo, Loki, Prometheus, Alertmanager, Grafana
   --json          print the report as JSON
   --timeout MS    per-check timeout (default 3000)
+  --skip NAME     leave a component out (e.g. --skip storefront)
 
 Targets come from KAFKA_BROKERS, GATEWAY_URL, INVENTORY_URL, PAYMENT_URL, ANALYTICS_URL,
 STOREFRONT_URL, OTEL_COLLECTOR_HEALTH_URL, TEMPO_URL, LOKI_URL, PROMETHEUS_URL,
@@ -58,6 +59,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): DoctorConfig
   let stack: StackMode = env.DOCTOR_STACK === 'full' ? 'full' : 'local';
   let json = false;
   let timeoutMs = 3000;
+  const skip = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') return 'help';
@@ -71,6 +73,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): DoctorConfig
       timeoutMs = Number(argv[++i]);
       if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
         throw new ConfigError('--timeout must be a positive number of milliseconds');
+    } else if (arg === '--skip') {
+      const name = argv[++i];
+      if (!name || ![...SERVICES, ...BACKENDS].some(([n]) => n === name))
+        throw new ConfigError(`--skip needs a component name, got "${name ?? ''}"`);
+      skip.add(name);
     } else throw new ConfigError(`unknown option "${arg}" (see --help)`);
   }
   const kafkaBrokers = (env.KAFKA_BROKERS ?? 'localhost:9092').split(',').map((b) => b.trim());
@@ -79,11 +86,13 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): DoctorConfig
       throw new ConfigError(`KAFKA_BROKERS: "${broker}" is not host:port`);
   }
   const table = stack === 'full' ? [...SERVICES, ...BACKENDS] : SERVICES;
-  const targets = table.map(([name, variable, fallback, path]) => ({
-    name,
-    kind: SERVICES.some(([n]) => n === name) ? ('service' as const) : ('backend' as const),
-    url: new URL(path, url(variable, env[variable], fallback)).href,
-  }));
+  const targets = table
+    .filter(([name]) => !skip.has(name))
+    .map(([name, variable, fallback, path]) => ({
+      name,
+      kind: SERVICES.some(([n]) => n === name) ? ('service' as const) : ('backend' as const),
+      url: new URL(path, url(variable, env[variable], fallback)).href,
+    }));
   return { stack, json, timeoutMs, kafkaBrokers, targets };
 }
 
