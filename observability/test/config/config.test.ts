@@ -26,6 +26,8 @@ const rules = ruleFiles.flatMap((f) =>
   alert?: string;
   record?: string;
   expr: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
 }[];
 const dashboardFiles = readdirSync(config('grafana/dashboards')).map((f) =>
   config(`grafana/dashboards/${f}`),
@@ -90,18 +92,14 @@ describe('Prometheus', () => {
   });
 
   it('has every alert carrying summary, description and runbook', () => {
-    for (const r of rules.filter((x) => x.alert) as {
-      alert: string;
-      annotations: Record<string, string>;
-      labels: Record<string, string>;
-    }[]) {
-      expect(Object.keys(r.annotations).sort(), r.alert).toEqual([
+    for (const r of rules.filter((x) => x.alert)) {
+      expect(Object.keys(r.annotations ?? {}).sort(), r.alert).toEqual([
         'description',
         'runbook',
         'summary',
       ]);
-      expect(r.labels.severity, r.alert).toMatch(/^(page|ticket|warning)$/);
-      expect(r.labels.team, r.alert).toBeTruthy();
+      expect(r.labels?.severity, r.alert).toMatch(/^(page|ticket|warning)$/);
+      expect(r.labels?.team, r.alert).toBeTruthy();
     }
   });
 
