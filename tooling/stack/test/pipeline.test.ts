@@ -71,13 +71,28 @@ async function order(orderId: string): Promise<Order> {
 
 async function untilTerminal(orderIds: string[], timeoutMs = 60_000): Promise<Order[]> {
   let orders: Order[] = [];
-  await waitFor(
-    async () => {
-      orders = await Promise.all(orderIds.map(order));
-      return orders.every((o) => o.status === 'completed' || o.status === 'failed');
-    },
-    { timeoutMs, message: 'orders reach a terminal state' },
-  );
+  try {
+    await waitFor(
+      async () => {
+        orders = await Promise.all(orderIds.map(order));
+        return orders.every((o) => o.status === 'completed' || o.status === 'failed');
+      },
+      { timeoutMs, message: 'orders reach a terminal state' },
+    );
+  } catch (err) {
+    // Say where each order stopped, and what the services were doing, so a failure explains itself.
+    const where = orders.map(
+      (o) =>
+        `${o.orderId}: ${o.status} after ${o.events?.map((e) => e.type).join(' > ') || 'nothing'}`,
+    );
+    const logs = (['inventory', 'payment', 'analytics', 'gateway'] as const).map(
+      (name) =>
+        `--- ${name} ---\n${readFileSync(stack.logFile(name), 'utf8').split('\n').slice(-15).join('\n')}`,
+    );
+    throw new Error(`${(err as Error).message}\n${where.join('\n')}\n${logs.join('\n')}`, {
+      cause: err,
+    });
+  }
   return orders;
 }
 
