@@ -41,6 +41,13 @@ export interface OrderView {
   events: JourneyEvent[];
 }
 
+interface EventMeta {
+  topic: string;
+  partition: number;
+  offset: string;
+  message: KafkaMessage;
+}
+
 export const PROJECTION_TOPICS = [TOPICS.orders, TOPICS.inventory, TOPICS.payments];
 
 export class OrderProjection extends EventEmitter {
@@ -48,6 +55,7 @@ export class OrderProjection extends EventEmitter {
   private readonly stockDelta = new Map<string, number>();
   private readonly seen = new Set<string>();
   private readonly behind = new Map<string, number>();
+  private readonly early = new Map<string, { event: DecodedEvent; meta: EventMeta }[]>();
   private live = false;
 
   constructor(
@@ -73,21 +81,31 @@ export class OrderProjection extends EventEmitter {
     if (this.behind.size === 0) this.live = true;
   }
 
-  apply(
-    event: DecodedEvent,
-    meta: { topic: string; partition: number; offset: string; message: KafkaMessage },
-  ): void {
+  apply(event: DecodedEvent, meta: EventMeta): void {
     this.advance(meta.topic, meta.partition, meta.offset);
     if (this.seen.has(event.id)) return;
     this.seen.add(event.id);
     if (event.name === 'StockReserved') this.addStock(event.data.items, -1);
     if (event.name === 'StockReleased') this.addStock(event.data.items, +1);
 
-    const data = event.data as { orderId?: string };
-    if (event.name === 'OrderPlaced')
-      this.place(event as DecodedEvent<'OrderPlaced'>, meta.message);
-    const order = data.orderId ? this.orders.get(data.orderId) : undefined;
-    if (!order) return;
+    const orderId = (event.data as { orderId?: string }).orderId;
+    if (!orderId) return;
+    if (event.name === 'OrderPlaced') {
+      this.place(event, meta.message);
+      this.record(this.orders.get(orderId)!, event, meta);
+      // Topics are read independently, so an order's later events can arrive before it did.
+      const early = this.early.get(orderId) ?? [];
+      this.early.delete(orderId);
+      early.sort((a, b) => a.event.time.localeCompare(b.event.time));
+      for (const e of early) this.record(this.orders.get(orderId)!, e.event, e.meta);
+      return;
+    }
+    const order = this.orders.get(orderId);
+    if (order) this.record(order, event, meta);
+    else this.early.set(orderId, [...(this.early.get(orderId) ?? []), { event, meta }]);
+  }
+
+  private record(order: OrderView, event: DecodedEvent, meta: EventMeta): void {
     const journey: JourneyEvent = {
       type: event.name,
       topic: meta.topic,
@@ -98,7 +116,10 @@ export class OrderProjection extends EventEmitter {
       sincePlacedMs: Math.max(0, Date.parse(event.time) - Date.parse(order.placedAt)),
       data: event.data,
     };
-    order.events.push(journey);
+    // The journey reads in the order things happened, whatever order the topics were read in.
+    let at = order.events.length;
+    while (at > 0 && order.events[at - 1]!.at > journey.at) at--;
+    order.events.splice(at, 0, journey);
     this.emit(`journey:${order.orderId}`, journey);
     if (order.status === 'pending') this.settle(order, event);
   }
