@@ -21,6 +21,7 @@ describe('seed data', () => {
     ]);
     expect(personaByToken('admin-token-456')?.role).toBe('admin');
     expect(personaByToken('nope')).toBeUndefined();
+    expect(personas.map((p) => p.history?.lastOrderDaysAgo ?? null)).toEqual([3, 45, null]);
   });
 
   it('has about twenty products with unique ids, known categories and positive prices', () => {

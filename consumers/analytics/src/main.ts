@@ -1,5 +1,5 @@
 import { openJournal, runService } from '@webstore/consumer-runtime';
-import { TOPICS } from '@webstore/schemas';
+import { personas, TOPICS } from '@webstore/schemas';
 import { applyPurchase, type CustomerHistory, type PurchaseRecord } from './domain.js';
 import { analyticsHandlers } from './handlers.js';
 
@@ -9,6 +9,16 @@ await runService({
   topics: [TOPICS.activity, TOPICS.orders, TOPICS.inventory, TOPICS.payments],
   setup({ config, metrics }) {
     const histories = new Map<string, CustomerHistory>();
+    // The demo personas arrive with some history, so every segment (at_risk included) shows up.
+    const DAY_MS = 24 * 60 * 60 * 1000;
+    for (const p of personas) {
+      if (p.history)
+        histories.set(p.customerId, {
+          orders: p.history.orders,
+          spentCents: p.history.spentCents,
+          lastOrderAt: Date.now() - p.history.lastOrderDaysAgo * DAY_MS,
+        });
+    }
     const journal = openJournal<PurchaseRecord>(`${config.dataDir}/purchases.jsonl`, (r) =>
       applyPurchase(histories, r),
     );

@@ -8,7 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { allPrometheusNames } from '../../src/metrics-catalog.js';
-import { metricNames, withoutGrafanaMacros } from './promql.js';
+import {
+  LEARNING_PATH_QUERIES,
+  metricNames,
+  panelQueries as readPanelQueries,
+  rules as readRules,
+  ruleFiles as listRuleFiles,
+  withoutGrafanaMacros,
+} from '../../src/queries.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const config = (path: string) => join(root, 'config', path);
@@ -17,40 +24,12 @@ const topology = JSON.parse(readFileSync(config('topology.json'), 'utf8'));
 const run = (cmd: string, args: string[], cwd = root) =>
   spawnSync(cmd, args, { cwd, encoding: 'utf8' });
 
-const ruleFiles = readdirSync(config('prometheus/rules')).map((f) =>
-  config(`prometheus/rules/${f}`),
+const ruleFiles = listRuleFiles();
+const rules = readRules();
+const dashboards = readdirSync(config('grafana/dashboards')).map((f) =>
+  JSON.parse(readFileSync(config(`grafana/dashboards/${f}`), 'utf8')),
 );
-const rules = ruleFiles.flatMap((f) =>
-  parse(readFileSync(f, 'utf8')).groups.flatMap((g: { rules: object[] }) => g.rules),
-) as {
-  alert?: string;
-  record?: string;
-  expr: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-}[];
-const dashboardFiles = readdirSync(config('grafana/dashboards')).map((f) =>
-  config(`grafana/dashboards/${f}`),
-);
-const dashboards = dashboardFiles.map((f) => JSON.parse(readFileSync(f, 'utf8')));
-const panelQueries = dashboards.flatMap((d) =>
-  d.panels.flatMap(
-    (p: { title: string; targets: { expr: string; datasource: { uid: string } }[] }) =>
-      p.targets.map((t) => ({
-        dashboard: d.title as string,
-        panel: p.title,
-        expr: t.expr,
-        datasource: t.datasource.uid,
-      })),
-  ),
-);
-/** The learning path's example queries, phrased for this system. */
-export const LEARNING_PATH_QUERIES = [
-  '1 - (sum(rate(webstore_funnel_stage_total{stage="checkout_complete"}[5m])) / sum(rate(webstore_funnel_stage_total{stage="add_to_cart"}[5m])))',
-  'sum(rate(webstore_customer_segment_total[5m])) by (segment)',
-  'sum(rate(webstore_customer_segment_total{segment="at_risk"}[5m])) by (action)',
-  'sum by (country) (rate(webstore_payments_total{outcome="declined",country="BR"}[5m]))',
-];
+const panelQueries = readPanelQueries();
 
 describe('Prometheus', () => {
   it('promtool accepts the configuration and every rule file', () => {

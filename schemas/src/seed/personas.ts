@@ -8,6 +8,8 @@ export interface Persona {
   role: 'customer' | 'admin';
   defaultCountry: CountryCode;
   description: string;
+  /** Order history before the system started, so every customer segment is visible from day one. */
+  history: { orders: number; spentCents: number; lastOrderDaysAgo: number } | null;
 }
 
 /** The demo personas behind the reference's three tokens. Tokens are demo values, not secrets. */
@@ -19,6 +21,7 @@ export const personas: readonly Persona[] = [
     role: 'customer',
     defaultCountry: 'US',
     description: 'A regular shopper.',
+    history: { orders: 2, spentCents: 18_800, lastOrderDaysAgo: 3 },
   },
   {
     token: 'admin-token-456',
@@ -26,7 +29,8 @@ export const personas: readonly Persona[] = [
     name: 'Sam Okafor',
     role: 'admin',
     defaultCountry: 'UK',
-    description: 'Store operator; may use the admin routes.',
+    description: 'Store operator; may use the admin routes. Has not ordered for 45 days: at risk.',
+    history: { orders: 1, spentCents: 4_500, lastOrderDaysAgo: 45 },
   },
   {
     token: 'test-token-789',
@@ -34,7 +38,8 @@ export const personas: readonly Persona[] = [
     name: 'Taylor Test',
     role: 'customer',
     defaultCountry: 'DE',
-    description: 'The persona automated tests and the traffic generator use.',
+    description: 'The persona automated tests and the traffic generator use. Never ordered: new.',
+    history: null,
   },
 ];
 
