@@ -1,324 +1,319 @@
-// Every advertised (api, version), checked with kafkajs's own request encoders and response
-// decoders as the oracle: if kafkajs can encode it and parse our reply, the codecs agree.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBroker, type Broker } from '../src/index.js';
-import { RawClient } from './raw-client.js';
+// Codec tests with kafkajs as the oracle: for every advertised (API, version), kafkajs's own
+// request encoder produces the bytes our handler decodes, and kafkajs's own response decoder and
+// parser read what our handler encodes. No sockets: handlers run directly on the bytes.
+import { createRequire } from 'node:module';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BrokerState } from '../src/broker-state.js';
+import { createRegistry } from '../src/broker.js';
+import { LogStore } from '../src/log/log-store.js';
+import { crc32c } from '../src/log/record-batch.js';
+import { Reader } from '../src/protocol/reader.js';
 
-const ADVERTISED = [
-  { apiKey: 0, minVersion: 3, maxVersion: 3 },
-  { apiKey: 1, minVersion: 4, maxVersion: 4 },
-  { apiKey: 2, minVersion: 1, maxVersion: 1 },
-  { apiKey: 3, minVersion: 0, maxVersion: 4 },
-  { apiKey: 8, minVersion: 2, maxVersion: 2 },
-  { apiKey: 9, minVersion: 1, maxVersion: 1 },
-  { apiKey: 10, minVersion: 0, maxVersion: 1 },
-  { apiKey: 11, minVersion: 0, maxVersion: 2 },
-  { apiKey: 12, minVersion: 0, maxVersion: 1 },
-  { apiKey: 13, minVersion: 0, maxVersion: 1 },
-  { apiKey: 14, minVersion: 0, maxVersion: 1 },
-  { apiKey: 15, minVersion: 0, maxVersion: 0 },
-  { apiKey: 16, minVersion: 0, maxVersion: 0 },
-  { apiKey: 18, minVersion: 0, maxVersion: 2 },
-  { apiKey: 19, minVersion: 0, maxVersion: 1 },
-  { apiKey: 20, minVersion: 0, maxVersion: 1 },
-  { apiKey: 22, minVersion: 0, maxVersion: 0 },
-];
-
-type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-let broker: Broker;
-let client: RawClient;
-
-beforeAll(async () => {
-  broker = await createBroker({ port: 0, nodeId: 7, defaultPartitions: 2 });
-  client = await RawClient.open(broker.bootstrap);
+const require = createRequire(import.meta.url);
+const registry = createRegistry();
+const state = new BrokerState(new LogStore(), {
+  nodeId: 0,
+  host: '127.0.0.1',
+  port: 9092,
+  clusterId: 'oracle',
+  defaultPartitions: 1,
+  autoCreateTopics: true,
 });
-afterAll(async () => {
-  client?.close();
-  await broker?.stop();
-});
+state.createTopic('oracle', 2);
 
-describe('ApiVersions', () => {
-  it.each([0, 1, 2])('v%i returns exactly the advertised table', async (version) => {
-    const res = await client.call<Any>('apiVersions', version);
+afterAll(() => state.close());
+
+interface KafkajsRequest {
+  apiKey: number;
+  apiVersion: number;
+  encode(): Promise<{ buffer: Buffer }>;
+}
+
+/** Encodes with kafkajs, handles with the broker, decodes and parses with kafkajs. */
+async function exchange(
+  dir: string,
+  version: number,
+  args: object,
+): Promise<Record<string, unknown>> {
+  const request = require(`kafkajs/src/protocol/requests/${dir}/v${version}/request`)(
+    args,
+  ) as KafkajsRequest;
+  const { decode, parse } = require(`kafkajs/src/protocol/requests/${dir}/v${version}/response`);
+  const handler = registry.get(request.apiKey)!;
+  expect(version).toBeGreaterThanOrEqual(handler.minVersion);
+  expect(version).toBeLessThanOrEqual(handler.maxVersion);
+  const body = (await request.encode()).buffer;
+  const header = {
+    apiKey: request.apiKey,
+    apiVersion: version,
+    correlationId: 1,
+    clientId: 'oracle',
+  };
+  const writer = await handler.handle(
+    { header, version, state, clientHost: '127.0.0.1' },
+    new Reader(body),
+  );
+  const decoded = await decode(Buffer.concat(writer!.parts()));
+  return parse(decoded);
+}
+
+const versions = (min: number, max: number) =>
+  Array.from({ length: max - min + 1 }, (_, i) => min + i);
+
+describe('kafkajs request/response codecs against the broker', () => {
+  it('advertises exactly the intended table', () => {
+    expect(registry.versions().map((v) => [v.apiKey, v.minVersion, v.maxVersion])).toEqual([
+      [0, 3, 3],
+      [1, 4, 4],
+      [2, 1, 1],
+      [3, 0, 4],
+      [8, 2, 2],
+      [9, 1, 1],
+      [10, 0, 1],
+      [11, 0, 2],
+      [12, 0, 1],
+      [13, 0, 1],
+      [14, 0, 1],
+      [15, 0, 0],
+      [16, 0, 0],
+      [18, 0, 2],
+      [19, 0, 1],
+      [20, 0, 1],
+      [22, 0, 0],
+    ]);
+  });
+
+  it.each(versions(0, 2))('ApiVersions v%i', async (v) => {
+    const res = await exchange('apiVersions', v, {});
     expect(res.errorCode).toBe(0);
-    expect(res.apiVersions).toEqual(ADVERTISED);
+    expect(res.apiVersions).toContainEqual({ apiKey: 3, minVersion: 0, maxVersion: 4 });
   });
 
-  it('answers v3 with UNSUPPORTED_VERSION and the table in v0 form', async () => {
-    const head = Buffer.alloc(14);
-    head.writeInt32BE(10, 0);
-    head.writeInt16BE(18, 4);
-    head.writeInt16BE(3, 6);
-    head.writeInt32BE(99, 8);
-    head.writeInt16BE(-1, 12);
-    client.socket.write(head);
-    const frame = await client.next();
-    expect(frame.readInt32BE(0)).toBe(99);
-    expect(frame.readInt16BE(4)).toBe(35);
-    expect(frame.readInt32BE(6)).toBe(ADVERTISED.length);
-  });
-});
-
-describe('Metadata', () => {
-  it.each([0, 1, 2, 3, 4])('v%i describes the node and auto-creates a topic', async (version) => {
-    const topic = `meta-v${version}`;
-    const res = await client.call<Any>('metadata', version, { topics: [topic] });
-    expect(res.brokers).toEqual([
-      expect.objectContaining({ nodeId: 7, host: '127.0.0.1', port: broker.port }),
-    ]);
-    if (version >= 1) expect(res.controllerId).toBe(7);
-    if (version >= 2) expect(typeof res.clusterId).toBe('string');
-    const meta = res.topicMetadata.find((t: Any) => t.topic === topic);
-    expect(meta.topicErrorCode).toBe(0);
-    expect(meta.partitionMetadata.map((p: Any) => [p.partitionId, p.leader])).toEqual([
-      [0, 7],
-      [1, 7],
-    ]);
+  it.each(versions(0, 4))('Metadata v%i', async (v) => {
+    const res = (await exchange('metadata', v, {
+      topics: ['oracle', `created.on.demand.v${v}`],
+      allowAutoTopicCreation: true,
+    })) as {
+      brokers: { nodeId: number; port: number }[];
+      topicMetadata: {
+        topic: string;
+        topicErrorCode: number;
+        partitionMetadata: { leader: number }[];
+      }[];
+      controllerId?: number;
+    };
+    expect(res.brokers[0]).toMatchObject({ nodeId: 0, port: 9092 });
+    if (v >= 1) expect(res.controllerId).toBe(0);
+    const oracle = res.topicMetadata.find((t) => t.topic === 'oracle')!;
+    expect(oracle.partitionMetadata.map((p) => p.leader)).toEqual([0, 0]);
+    // Asking for a topic that does not exist creates it (v0–v3 always, v4 when allowed).
+    const created = res.topicMetadata.find((t) => t.topic === `created.on.demand.v${v}`)!;
+    expect(created.topicErrorCode).toBe(0);
   });
 
-  it('v4 with auto-creation off reports an unknown topic', async () => {
-    const res = await client.call<Any>(
-      'metadata',
-      4,
-      { topics: ['meta-none'], allowAutoTopicCreation: false },
-      { parse: false },
-    );
-    expect(res.topicMetadata[0].topicErrorCode).toBe(3);
-  });
-});
-
-describe('CreateTopics and DeleteTopics', () => {
-  it.each([0, 1])('CreateTopics v%i creates, then refuses a repeat with 36', async (version) => {
-    const topics = [{ topic: `created-v${version}`, numPartitions: 3, replicationFactor: 1 }];
-    const first = await client.call<Any>('createTopics', version, { topics, timeout: 1000 });
-    expect(first.topicErrors).toEqual([
-      expect.objectContaining({ topic: `created-v${version}`, errorCode: 0 }),
-    ]);
-    const again = await client.call<Any>(
-      'createTopics',
-      version,
-      { topics, timeout: 1000 },
-      { parse: false },
-    );
-    expect(again.topicErrors[0].errorCode).toBe(36);
+  it('Metadata v4 with allow_auto_topic_creation=false reports UNKNOWN_TOPIC_OR_PARTITION', async () => {
+    await expect(
+      exchange('metadata', 4, { topics: ['never.created'], allowAutoTopicCreation: false }),
+    ).rejects.toThrow(/does not host this topic-partition/);
+    expect(state.store.hasTopic('never.created')).toBe(false);
   });
 
-  it.each([0, 1])('DeleteTopics v%i deletes, then reports unknown', async (version) => {
-    const topic = `created-v${version}`;
-    const res = await client.call<Any>('deleteTopics', version, { topics: [topic], timeout: 1 });
-    expect(res.topicErrors).toEqual([{ topic, errorCode: 0 }]);
-    const again = await client.call<Any>(
-      'deleteTopics',
-      version,
-      { topics: [topic], timeout: 1 },
-      { parse: false },
-    );
-    expect(again.topicErrors[0].errorCode).toBe(3);
-  });
-});
-
-describe('Produce v3, Fetch v4 and ListOffsets v1', () => {
-  const topic = 'records';
-  const t0 = Date.now() - 60_000;
-
-  beforeAll(async () => {
-    await client.call('createTopics', 1, {
-      topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
+  it('Produce v3, then Fetch v4 returns the batch with offsets patched and its CRC intact', async () => {
+    const produced = (await exchange('produce', 3, {
+      acks: -1,
       timeout: 1000,
-    });
-  });
-
-  it('appends batches (plain and gzip) at contiguous offsets', async () => {
-    const send = (messages: Any[], compression: number) =>
-      client.call<Any>('produce', 3, {
-        acks: -1,
-        timeout: 1000,
-        compression,
-        topicData: [{ topic, partitions: [{ partition: 0, messages }] }],
-      });
-    const first = await send(
-      [
-        { key: 'k1', value: 'v1', timestamp: t0, headers: { traceparent: '00-abc-01', n: '' } },
-        { key: null, value: 'v2', timestamp: t0 + 1 },
+      topicData: [
+        {
+          topic: 'oracle',
+          partitions: [
+            {
+              partition: 1,
+              messages: [
+                { key: 'k', value: 'v', headers: { traceparent: 'tp' } },
+                { key: null, value: 'w' },
+              ],
+            },
+          ],
+        },
       ],
-      0,
-    );
-    expect(first.topics[0].partitions[0]).toEqual(
-      expect.objectContaining({ partition: 0, errorCode: 0, baseOffset: '0' }),
-    );
-    const second = await send([{ key: 'k3', value: 'v3', timestamp: t0 + 10_000 }], 1);
-    expect(second.topics[0].partitions[0].baseOffset).toBe('2');
-  });
+    })) as { topics: { partitions: { errorCode: number; baseOffset: string }[] }[] };
+    expect(produced.topics[0]!.partitions[0]).toMatchObject({ errorCode: 0, baseOffset: '0' });
 
-  it('returns whole batches with offsets, keys and headers kafkajs can read', async () => {
-    const res = await client.call<Any>('fetch', 4, {
-      maxWaitTime: 10,
+    const fetched = (await exchange('fetch', 4, {
+      replicaId: -1,
+      maxWaitTime: 0,
       minBytes: 1,
       maxBytes: 1 << 20,
-      topics: [{ topic, partitions: [{ partition: 0, fetchOffset: '0', maxBytes: 1 << 20 }] }],
-    });
-    const p = res.responses[0].partitions[0];
-    expect(p.errorCode).toBe(0);
-    expect(p.highWatermark).toBe('3');
-    expect(p.lastStableOffset).toBe('3');
-    expect(p.abortedTransactions).toEqual([]);
-    expect(p.messages.map((m: Any) => [m.offset, m.key?.toString() ?? null, `${m.value}`])).toEqual(
-      [
-        ['0', 'k1', 'v1'],
-        ['1', null, 'v2'],
-        ['2', 'k3', 'v3'],
+      isolationLevel: 1,
+      topics: [
+        { topic: 'oracle', partitions: [{ partition: 1, fetchOffset: '1', maxBytes: 1 << 20 }] },
       ],
-    );
-    expect(p.messages[0].headers.traceparent.toString()).toBe('00-abc-01');
-    expect(p.messages[0].headers.n.toString()).toBe('');
+    })) as {
+      responses: {
+        partitions: {
+          errorCode: number;
+          highWatermark: string;
+          messages: { offset: string; value: Buffer; headers: Record<string, Buffer> }[];
+        }[];
+      }[];
+    };
+    const partition = fetched.responses[0]!.partitions[0]!;
+    expect(partition.errorCode).toBe(0);
+    expect(partition.highWatermark).toBe('2');
+    expect(partition.messages.map((m) => [m.offset, m.value.toString()])).toEqual([
+      ['0', 'v'],
+      ['1', 'w'],
+    ]);
+    expect(partition.messages[0]!.headers.traceparent!.toString()).toBe('tp');
+    const stored = state.store.partition('oracle', 1)!.read(0, 1 << 20)[0]!;
+    expect(stored.readUInt32BE(17)).toBe(crc32c(stored, 21));
   });
 
-  it('answers a fetch at the high watermark with an empty (non-null) record set', async () => {
-    const res = await client.call<Any>('fetch', 4, {
-      maxWaitTime: 10,
-      minBytes: 1,
-      maxBytes: 1 << 20,
-      topics: [{ topic, partitions: [{ partition: 0, fetchOffset: '3', maxBytes: 1 << 20 }] }],
-    });
-    expect(res.responses[0].partitions[0]).toEqual(
-      expect.objectContaining({ errorCode: 0, highWatermark: '3', messages: [] }),
-    );
-  });
-
-  it('answers OFFSET_OUT_OF_RANGE beyond the log end', async () => {
-    const res = await client.call<Any>(
-      'fetch',
-      4,
-      {
-        maxWaitTime: 10,
-        minBytes: 1,
-        maxBytes: 1 << 20,
-        topics: [{ topic, partitions: [{ partition: 0, fetchOffset: '50', maxBytes: 1 << 20 }] }],
-      },
-      { parse: false },
-    );
-    expect(res.responses[0].partitions[0].errorCode).toBe(1);
-  });
-
-  it('lists earliest, latest and by-timestamp offsets', async () => {
-    const list = (timestamp: number) =>
-      client.call<Any>('listOffsets', 1, {
+  it('Fetch v4 answers OFFSET_OUT_OF_RANGE beyond the high watermark, with empty records', async () => {
+    await expect(
+      exchange('fetch', 4, {
         replicaId: -1,
-        topics: [{ topic, partitions: [{ partition: 0, timestamp }] }],
-      });
-    const offsetOf = async (ts: number) => (await list(ts)).responses[0].partitions[0].offset;
-    expect(await offsetOf(-2)).toBe('0');
-    expect(await offsetOf(-1)).toBe('3');
-    expect(await offsetOf(t0 + 5000)).toBe('2');
-    expect(await offsetOf(Date.now() + 60_000)).toBe('-1');
-  });
-});
-
-describe('group coordination', () => {
-  const protocols = [{ name: 'RoundRobinAssigner', metadata: Buffer.from('m') }];
-
-  it.each([0, 1])('FindCoordinator v%i names this node', async (version) => {
-    const res = await client.call<Any>('findCoordinator', version, {
-      groupId: 'g',
-      coordinatorType: 0,
-    });
-    expect(res.coordinator).toEqual({ nodeId: 7, host: '127.0.0.1', port: broker.port });
+        maxWaitTime: 0,
+        minBytes: 1,
+        maxBytes: 1000,
+        isolationLevel: 1,
+        topics: [
+          { topic: 'oracle', partitions: [{ partition: 0, fetchOffset: '99', maxBytes: 1000 }] },
+        ],
+      }),
+    ).rejects.toThrow(/offset is not within the range/i);
   });
 
-  it('FindCoordinator v1 refuses transaction coordinators', async () => {
-    const res = await client.call<Any>(
-      'findCoordinator',
-      1,
-      { groupId: 'tx', coordinatorType: 1 },
-      { parse: false },
+  it('ListOffsets v1', async () => {
+    const res = (await exchange('listOffsets', 1, {
+      replicaId: -1,
+      topics: [
+        {
+          topic: 'oracle',
+          partitions: [
+            { partition: 1, timestamp: -1 },
+            { partition: 0, timestamp: -2 },
+          ],
+        },
+      ],
+    })) as { responses: { partitions: { partition: number; offset: string }[] }[] };
+    expect(res.responses[0]!.partitions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ partition: 1, offset: '2' }),
+        expect.objectContaining({ partition: 0, offset: '0' }),
+      ]),
     );
-    expect(res.errorCode).toBe(15);
   });
 
-  it.each([
-    [0, 0, 0],
-    [1, 0, 0],
-    [2, 1, 1],
-  ])(
-    'JoinGroup v%i, SyncGroup v%i, Heartbeat/LeaveGroup v%i',
-    async (joinV, syncV, otherV) => {
-      const groupId = `codec-group-${joinV}`;
-      const join = await client.call<Any>('joinGroup', joinV, {
+  it('FindCoordinator v0 and v1', async () => {
+    expect(await exchange('findCoordinator', 0, { groupId: 'g' })).toMatchObject({
+      errorCode: 0,
+      coordinator: { nodeId: 0, port: 9092 },
+    });
+    expect(
+      await exchange('findCoordinator', 1, { coordinatorKey: 'g', coordinatorType: 0 }),
+    ).toMatchObject({
+      errorCode: 0,
+      coordinator: { nodeId: 0, host: '127.0.0.1', port: 9092 },
+    });
+  });
+
+  it.each(versions(0, 2))(
+    'JoinGroup v%i, SyncGroup, Heartbeat, OffsetCommit v2, OffsetFetch v1, LeaveGroup',
+    async (v) => {
+      const groupId = `oracle-group-${v}`;
+      const join = (await exchange('joinGroup', v, {
         groupId,
         sessionTimeout: 10_000,
-        rebalanceTimeout: 5000,
+        rebalanceTimeout: 10_000,
         memberId: '',
         protocolType: 'consumer',
-        groupProtocols: protocols,
-      });
-      expect(join).toEqual(
-        expect.objectContaining({ generationId: 1, groupProtocol: 'RoundRobinAssigner' }),
-      );
+        groupProtocols: [{ name: 'RoundRobinAssigner', metadata: Buffer.from('meta') }],
+      })) as {
+        generationId: number;
+        memberId: string;
+        leaderId: string;
+        members: { memberId: string }[];
+      };
       expect(join.leaderId).toBe(join.memberId);
-      expect(join.members).toEqual([{ memberId: join.memberId, memberMetadata: Buffer.from('m') }]);
-      const member = { groupId, memberId: join.memberId, generationId: 1, groupGenerationId: 1 };
-      const sync = await client.call<Any>('syncGroup', syncV, {
-        ...member,
+      expect(join.members).toHaveLength(1);
+      const syncVersion = Math.min(v, 1);
+      const sync = await exchange('syncGroup', syncVersion, {
+        groupId,
+        generationId: join.generationId,
+        memberId: join.memberId,
         groupAssignment: [{ memberId: join.memberId, memberAssignment: Buffer.from('assigned') }],
       });
-      expect(sync.memberAssignment).toEqual(Buffer.from('assigned'));
-      expect((await client.call<Any>('heartbeat', otherV, member)).errorCode).toBe(0);
-      const stale = await client.call<Any>(
-        'heartbeat',
-        otherV,
-        { ...member, groupGenerationId: 9 },
-        { parse: false },
-      );
-      expect(stale.errorCode).toBe(22);
-
-      const described = await client.call<Any>('describeGroups', 0, { groupIds: [groupId] });
-      expect(described.groups[0]).toEqual(
-        expect.objectContaining({ groupId, state: 'Stable', protocol: 'RoundRobinAssigner' }),
-      );
-      expect(described.groups[0].members[0].memberAssignment).toEqual(Buffer.from('assigned'));
-      const listed = await client.call<Any>('listGroups', 0);
-      expect(listed.groups).toContainEqual({ groupId, protocolType: 'consumer' });
-
-      expect((await client.call<Any>('leaveGroup', otherV, member)).errorCode).toBe(0);
-      const after = await client.call<Any>('describeGroups', 0, { groupIds: [groupId] });
-      expect(after.groups[0].state).toBe('Empty');
+      expect((sync as { memberAssignment: Buffer }).memberAssignment.toString()).toBe('assigned');
+      await exchange('heartbeat', syncVersion, {
+        groupId,
+        groupGenerationId: join.generationId,
+        memberId: join.memberId,
+      });
+      await exchange('offsetCommit', 2, {
+        groupId,
+        groupGenerationId: join.generationId,
+        memberId: join.memberId,
+        retentionTime: -1,
+        topics: [{ topic: 'oracle', partitions: [{ partition: 0, offset: '42' }] }],
+      });
+      const fetched = (await exchange('offsetFetch', 1, {
+        groupId,
+        topics: [{ topic: 'oracle', partitions: [{ partition: 0 }, { partition: 1 }] }],
+      })) as {
+        responses: { partitions: { partition: number; offset: string }[] }[];
+      };
+      expect(fetched.responses[0]!.partitions.map((p) => p.offset)).toEqual(['42', '-1']);
+      const described = (await exchange('describeGroups', 0, { groupIds: [groupId] })) as {
+        groups: { state: string; members: unknown[] }[];
+      };
+      expect(described.groups[0]).toMatchObject({ state: 'Stable' });
+      expect(described.groups[0]!.members).toHaveLength(1);
+      const listed = (await exchange('listGroups', 0, {})) as { groups: { groupId: string }[] };
+      expect(listed.groups.map((g) => g.groupId)).toContain(groupId);
+      await exchange('leaveGroup', syncVersion, { groupId, memberId: join.memberId });
+      expect(state.groups.get(groupId)!.state).toBe('Empty');
     },
   );
 
-  it('OffsetCommit v2 and OffsetFetch v1 round-trip, unknown partitions read -1', async () => {
-    const committed = await client.call<Any>('offsetCommit', 2, {
-      groupId: 'simple',
-      groupGenerationId: -1,
-      memberId: '',
-      retentionTime: -1,
-      topics: [{ topic: 'records', partitions: [{ partition: 0, offset: '2', metadata: 'md' }] }],
-    });
-    expect(committed.responses[0].partitions[0]).toEqual({ partition: 0, errorCode: 0 });
-    const fetched = await client.call<Any>('offsetFetch', 1, {
-      groupId: 'simple',
-      topics: [{ topic: 'records', partitions: [{ partition: 0 }, { partition: 5 }] }],
-    });
-    expect(fetched.responses[0].partitions).toEqual([
-      { partition: 0, offset: '2', metadata: 'md', errorCode: 0 },
-      { partition: 5, offset: '-1', metadata: '', errorCode: 0 },
-    ]);
+  it('Heartbeat from an unknown member is UNKNOWN_MEMBER_ID', async () => {
+    await expect(
+      exchange('heartbeat', 1, {
+        groupId: 'oracle-group-0',
+        groupGenerationId: 999,
+        memberId: 'nobody',
+      }),
+    ).rejects.toThrow(/not aware of this member/i);
   });
 
-  it('DescribeGroups v0 reports an unknown group as Dead', async () => {
-    const res = await client.call<Any>('describeGroups', 0, { groupIds: ['nobody'] });
-    expect(res.groups[0]).toEqual(
-      expect.objectContaining({ groupId: 'nobody', errorCode: 0, state: 'Dead', members: [] }),
-    );
+  it.each(versions(0, 1))('CreateTopics and DeleteTopics v%i', async (v) => {
+    const topic = `oracle.created.${v}`;
+    const created = (await exchange('createTopics', v, {
+      topics: [{ topic, numPartitions: 3, replicationFactor: 1 }],
+      timeout: 1000,
+    })) as {
+      topicErrors: { topic: string; errorCode: number }[];
+    };
+    expect(created.topicErrors).toEqual([expect.objectContaining({ topic, errorCode: 0 })]);
+    await expect(
+      exchange('createTopics', v, {
+        topics: [{ topic, numPartitions: 3, replicationFactor: 1 }],
+        timeout: 1000,
+      }),
+    ).rejects.toMatchObject({
+      errors: [expect.objectContaining({ type: 'TOPIC_ALREADY_EXISTS' })],
+    });
+    const deleted = (await exchange('deleteTopics', v, { topics: [topic], timeout: 1000 })) as {
+      topicErrors: { errorCode: number }[];
+    };
+    expect(deleted.topicErrors[0]!.errorCode).toBe(0);
   });
-});
 
-describe('InitProducerId', () => {
-  it('v0 hands out distinct producer ids', async () => {
-    const a = await client.call<Any>('initProducerId', 0, { transactionTimeout: 1000 });
-    const b = await client.call<Any>('initProducerId', 0, { transactionTimeout: 1000 });
-    expect(a.errorCode).toBe(0);
-    expect(a.producerEpoch).toBe(0);
-    expect(a.producerId).not.toBe(b.producerId);
+  it('InitProducerId v0', async () => {
+    const res = (await exchange('initProducerId', 0, {
+      transactionalId: null,
+      transactionTimeout: 1000,
+    })) as { producerId: string };
+    expect(Number(res.producerId)).toBeGreaterThan(0);
   });
 });

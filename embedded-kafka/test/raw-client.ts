@@ -35,8 +35,7 @@ export function kafkajsApi(api: string, version: number): Protocol {
 export class RawClient {
   private buffered = Buffer.alloc(0);
   private readonly frames: Buffer[] = [];
-  private readonly waiters: { resolve: (frame: Buffer) => void; reject: (e: Error) => void }[] =
-    [];
+  private readonly waiters: { resolve: (frame: Buffer) => void; reject: (e: Error) => void }[] = [];
   private ended = false;
   private nextCorrelationId = 1;
   closed: Promise<void>;

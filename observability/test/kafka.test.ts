@@ -1,20 +1,12 @@
 import { startOtlpReceiver, waitFor, type FlatSpan, type OtlpReceiver } from '@webstore/testkit';
+import { createBroker, type Broker } from '@webstore/embedded-kafka';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixture, type Fixture } from './fixture.js';
-
-interface Broker {
-  bootstrap: string;
-  stop(): Promise<void>;
-}
-// Loaded by name so this file compiles before @webstore/embedded-kafka exists in the workspace.
-const brokerModule = '@webstore/embedded-kafka';
-const embedded = (await import(brokerModule).catch(() => undefined)) as
-  { createBroker(options: { port: number }): Promise<Broker> } | undefined;
 
 const TOPIC = 'fixture.orders';
 
 // One trace across HTTP → Kafka producer → Kafka consumer, through a real broker and the real preload.
-describe.skipIf(!embedded)('preload with kafkajs against the embedded broker', () => {
+describe('preload with kafkajs against the embedded broker', () => {
   let broker: Broker;
   let rx: OtlpReceiver;
   let app: Fixture;
@@ -24,7 +16,7 @@ describe.skipIf(!embedded)('preload with kafkajs against the embedded broker', (
   let processSpan: FlatSpan;
 
   beforeAll(async () => {
-    broker = await embedded!.createBroker({ port: 0 });
+    broker = await createBroker({ port: 0 });
     rx = await startOtlpReceiver();
     app = await startFixture({
       KAFKA_BROKERS: broker.bootstrap,

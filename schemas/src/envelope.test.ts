@@ -19,6 +19,9 @@ const samples: { [N in EventName]: EventInput<N> } = {
     orderId: 'ord-1',
     reservationId: 'res-1',
     items: [{ productId: 'sku-kettle', quantity: 2 }],
+    customerId: 'cust-ana',
+    country: 'BR',
+    totalCents: 17800,
     reservedAt: now,
   },
   StockRejected: {

@@ -37,15 +37,17 @@ export interface EncodeOptions {
   headers?: Record<string, string>;
 }
 
-/** A decoded, validated event. */
-export interface DecodedEvent<N extends EventName = EventName> {
-  id: string;
-  name: N;
-  type: string;
-  source: string;
-  time: string;
-  data: EventData<N>;
-}
+/** A decoded, validated event; a union discriminated by `name`, so checking the name narrows `data`. */
+export type DecodedEvent<N extends EventName = EventName> = N extends EventName
+  ? {
+      id: string;
+      name: N;
+      type: string;
+      source: string;
+      time: string;
+      data: EventData<N>;
+    }
+  : never;
 
 /** Validates `data` against its schema and builds the Kafka message for it. */
 export function encodeEvent<N extends EventName>(

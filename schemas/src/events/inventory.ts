@@ -1,11 +1,19 @@
 import { z } from 'zod';
-import { Id, StockLine, Timestamp } from './common.js';
+import { Cents, CountryCode, Id, StockLine, Timestamp } from './common.js';
 
-/** Inventory set stock aside for an order. */
+/**
+ * Inventory set stock aside for an order. It carries what payment needs from the order (event-carried
+ * state), so payment never waits on another topic.
+ */
 export const StockReserved = z.object({
   orderId: Id,
   reservationId: Id,
   items: z.array(StockLine).min(1),
+  customerId: Id,
+  country: CountryCode,
+  totalCents: Cents,
+  synthetic: z.boolean().default(false),
+  paymentSeed: z.number().int().optional(),
   reservedAt: Timestamp,
 });
 export type StockReserved = z.infer<typeof StockReserved>;

@@ -1,0 +1,50 @@
+// Environment shared by every consumer service, read once and validated; a bad value stops the
+// service with a message naming the variable.
+export interface ServiceConfig {
+  kafkaBrokers: string[];
+  port: number;
+  host: string;
+  dataDir: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function integerFrom(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  return value;
+}
+
+/** Reads KAFKA_BROKERS, PORT, HOST and DATA_DIR. */
+export function loadServiceConfig(
+  env: NodeJS.ProcessEnv,
+  service: string,
+  defaultPort: number,
+): ServiceConfig {
+  const kafkaBrokers = (env.KAFKA_BROKERS ?? 'localhost:9092')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  for (const broker of kafkaBrokers) {
+    if (!/^[^\s:]+:\d{1,5}$/.test(broker))
+      throw new ConfigError(`KAFKA_BROKERS: "${broker}" is not host:port`);
+  }
+  if (kafkaBrokers.length === 0) throw new ConfigError('KAFKA_BROKERS is empty');
+  return {
+    kafkaBrokers,
+    port: integerFrom(env, 'PORT', defaultPort, 0, 65_535),
+    host: env.HOST || '127.0.0.1',
+    dataDir: env.DATA_DIR || `.data/${service}`,
+  };
+}

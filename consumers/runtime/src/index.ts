@@ -1,0 +1,17 @@
+export {
+  createConsumerService,
+  type ConsumerService,
+  type ConsumerServiceOptions,
+  type Handler,
+  type HandlerContext,
+  type Handlers,
+} from './consumer-service.js';
+export {
+  createManagementServer,
+  type Faults,
+  type ManagementServerOptions,
+} from './management-server.js';
+export { openJournal, type Journal } from './journal.js';
+export { RetriableError, backoffMs, isRetriable } from './errors.js';
+export { ConfigError, integerFrom, loadServiceConfig, type ServiceConfig } from './config.js';
+export { runService, type ServiceDefinition } from './run-service.js';

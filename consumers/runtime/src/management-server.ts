@@ -1,0 +1,100 @@
+// The small HTTP server each consumer service runs next to its consumer: health, readiness,
+// Prometheus metrics, and the admin-only fault switch used to demonstrate lag.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { metricsHandler } from '@webstore/observability/metrics';
+import { personaByToken } from '@webstore/schemas';
+
+export interface Faults {
+  /** Extra milliseconds spent on every message (slow-consumer demo). */
+  delayMs: number;
+}
+
+export interface ManagementServerOptions {
+  port: number;
+  host: string;
+  service: string;
+  ready: () => boolean;
+  faults: Faults;
+}
+
+function json(res: ServerResponse, status: number, body: unknown, type = 'application/json'): void {
+  res.writeHead(status, { 'content-type': type });
+  res.end(JSON.stringify(body));
+}
+
+function problem(res: ServerResponse, status: number, title: string, detail: string): void {
+  json(
+    res,
+    status,
+    {
+      type: `https://webstore.example/problems/${title.toLowerCase().replace(/\s+/g, '-')}`,
+      title,
+      status,
+      detail,
+    },
+    'application/problem+json',
+  );
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  let body = '';
+  for await (const chunk of req) {
+    body += chunk;
+    if (body.length > 10_000) throw new Error('body too large');
+  }
+  return body;
+}
+
+async function setFaults(req: IncomingMessage, res: ServerResponse, faults: Faults): Promise<void> {
+  const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+  if (!token) return problem(res, 401, 'Unauthorized', 'send Authorization: Bearer <admin token>');
+  if (personaByToken(token)?.role !== 'admin')
+    return problem(res, 403, 'Forbidden', 'the admin token is required');
+  let body: { delayMs?: unknown };
+  try {
+    body = JSON.parse(await readBody(req)) as { delayMs?: unknown };
+  } catch {
+    return problem(res, 400, 'Malformed JSON', 'the body must be a JSON object');
+  }
+  if (
+    typeof body.delayMs !== 'number' ||
+    !Number.isInteger(body.delayMs) ||
+    body.delayMs < 0 ||
+    body.delayMs > 60_000
+  ) {
+    return problem(res, 400, 'Invalid request', 'delayMs must be an integer between 0 and 60000');
+  }
+  faults.delayMs = body.delayMs;
+  json(res, 200, { faults });
+}
+
+/** Starts the management server and resolves once it listens. */
+export async function createManagementServer(options: ManagementServerOptions): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz')
+      return json(res, 200, { status: 'ok', service: options.service });
+    if (req.method === 'GET' && path === '/readyz') {
+      const ready = options.ready();
+      return json(res, ready ? 200 : 503, {
+        status: ready ? 'ready' : 'starting',
+        checks: { kafkaGroup: ready },
+      });
+    }
+    if (req.method === 'GET' && path === '/metrics') return metricsHandler(req, res);
+    if (path === '/admin/faults' && req.method === 'GET')
+      return json(res, 200, { faults: options.faults });
+    if (path === '/admin/faults' && req.method === 'PUT') {
+      setFaults(req, res, options.faults).catch(() =>
+        problem(res, 400, 'Invalid request', 'could not read the body'),
+      );
+      return;
+    }
+    problem(res, 404, 'Not found', `no route ${req.method} ${path}`);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  return server;
+}

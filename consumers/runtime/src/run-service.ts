@@ -1,0 +1,75 @@
+// The start-up every consumer service shares: config, Kafka client, consumer, management server,
+// shutdown hooks. A service's main.ts is then a few lines.
+import kafkajs from 'kafkajs';
+import { onShutdown } from '@webstore/observability/lifecycle';
+import { createLogger, type Logger } from '@webstore/observability/logger';
+import { createMetrics, type WebstoreMetrics } from '@webstore/observability/metrics';
+import { loadServiceConfig, type ServiceConfig } from './config.js';
+import { createConsumerService, type Handlers } from './consumer-service.js';
+import { createManagementServer, type Faults } from './management-server.js';
+
+export interface ServiceDefinition {
+  name: 'inventory' | 'payment' | 'analytics';
+  defaultPort: number;
+  topics: string[];
+  /** Builds the handlers once config, logger and metrics exist (state is loaded here). */
+  setup(deps: {
+    config: ServiceConfig;
+    log: Logger;
+    metrics: WebstoreMetrics;
+    env: NodeJS.ProcessEnv;
+  }): {
+    handlers: Handlers;
+    close?: () => void;
+  };
+}
+
+/** Runs a consumer service until SIGTERM/SIGINT; exits non-zero with a clear message on bad config. */
+export async function runService(
+  definition: ServiceDefinition,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  const log = createLogger(definition.name);
+  let config: ServiceConfig;
+  try {
+    config = loadServiceConfig(env, definition.name, definition.defaultPort);
+  } catch (err) {
+    console.error(`${definition.name}: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  const metrics = createMetrics();
+  const { handlers, close } = definition.setup({ config, log, metrics, env });
+  const faults: Faults = { delayMs: 0 };
+  const kafka = new kafkajs.Kafka({
+    clientId: definition.name,
+    brokers: config.kafkaBrokers,
+    logLevel: kafkajs.logLevel.WARN,
+    retry: { retries: 10, initialRetryTime: 200 },
+  });
+  const service = createConsumerService({
+    kafka,
+    groupId: definition.name,
+    topics: definition.topics,
+    handlers,
+    log,
+    metrics,
+    dataDir: config.dataDir,
+    source: `/webstore/${definition.name}`,
+    delayMs: () => faults.delayMs,
+  });
+  const server = await createManagementServer({
+    port: config.port,
+    host: config.host,
+    service: definition.name,
+    ready: service.ready,
+    faults,
+  });
+  onShutdown(
+    () => new Promise<void>((resolve) => server.close(() => resolve())),
+    'management server',
+  );
+  onShutdown(() => service.stop(), 'kafka consumer');
+  if (close) onShutdown(close, 'state');
+  await service.start();
+  log.info({ port: config.port, topics: definition.topics }, `${definition.name} started`);
+}

@@ -1,0 +1,129 @@
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import kafkajs from 'kafkajs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createBroker } from '@webstore/embedded-kafka';
+import { createLogger } from '@webstore/observability/logger';
+import { createMetrics } from '@webstore/observability/metrics';
+import { createPublisher } from '@webstore/producer-client';
+import { waitFor } from '@webstore/testkit';
+import { ConfigError, loadServiceConfig } from './config.js';
+import { createConsumerService } from './consumer-service.js';
+import { RetriableError, backoffMs, isRetriable } from './errors.js';
+import { openJournal } from './journal.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'runtime-'));
+  dirs.push(d);
+  return d;
+};
+
+describe('retry decisions', () => {
+  it('retries only errors flagged retriable', () => {
+    expect(isRetriable(new RetriableError('flaky'))).toBe(true);
+    expect(isRetriable(new Error('bug'))).toBe(false);
+    expect(isRetriable({ retriable: 'yes' })).toBe(false);
+  });
+
+  it('backs off exponentially with jitter, capped', () => {
+    expect(backoffMs(1, 100, 5000, () => 1)).toBe(100);
+    expect(backoffMs(4, 100, 5000, () => 1)).toBe(800);
+    expect(backoffMs(20, 100, 5000, () => 1)).toBe(5000);
+    expect(backoffMs(3, 100, 5000, () => 0.5)).toBe(200);
+  });
+});
+
+describe('journal', () => {
+  it('replays what was appended and ignores a torn last line', () => {
+    const path = join(tempDir(), 'j.jsonl');
+    const journal = openJournal<{ n: number }>(path, () => undefined);
+    journal.append({ n: 1 });
+    journal.append({ n: 2 });
+    journal.close();
+    appendFileSync(path, '{"n": 3');
+    const seen: number[] = [];
+    openJournal<{ n: number }>(path, (r) => seen.push(r.n)).close();
+    expect(seen).toEqual([1, 2]);
+  });
+});
+
+describe('service configuration', () => {
+  it('has defaults and names the bad variable', () => {
+    expect(loadServiceConfig({}, 'payment', 8102)).toMatchObject({
+      kafkaBrokers: ['localhost:9092'],
+      port: 8102,
+      dataDir: '.data/payment',
+    });
+    expect(() => loadServiceConfig({ PORT: 'eighty' }, 'payment', 8102)).toThrow(/PORT/);
+    expect(() => loadServiceConfig({ KAFKA_BROKERS: 'localhost' }, 'payment', 8102)).toThrow(
+      ConfigError,
+    );
+  });
+});
+
+describe('consumer service', () => {
+  it('retries a retriable failure, then dead-letters it and keeps consuming', async () => {
+    const broker = await createBroker({ port: 0 });
+    const kafka = new kafkajs.Kafka({
+      brokers: [broker.bootstrap],
+      logLevel: kafkajs.logLevel.NOTHING,
+    });
+    const attempts = new Map<string, number>();
+    const service = createConsumerService({
+      kafka,
+      groupId: 'runtime-test',
+      topics: ['webstore.payments.v1'],
+      log: createLogger('runtime-test', { level: 'fatal' }),
+      metrics: createMetrics(),
+      dataDir: tempDir(),
+      source: '/test',
+      retry: { maxAttempts: 3, baseMs: 1 },
+      handlers: {
+        PaymentAuthorized: ({ event }) => {
+          attempts.set(event.data.orderId, (attempts.get(event.data.orderId) ?? 0) + 1);
+          if (event.data.orderId === 'flaky') throw new RetriableError('processor timeout');
+        },
+      },
+    });
+    await service.start();
+    const producer = kafka.producer();
+    await producer.connect();
+    const publisher = createPublisher({ producer, source: '/test' });
+    const payment = (orderId: string) =>
+      publisher.publish(
+        'PaymentAuthorized',
+        {
+          orderId,
+          paymentId: 'p',
+          customerId: 'c',
+          country: 'US',
+          amountCents: 1,
+          currency: 'USD',
+          authorizedAt: new Date().toISOString(),
+        },
+        { key: orderId },
+      );
+    await payment('flaky');
+    await payment('fine');
+    await waitFor(() => attempts.get('fine') === 1, {
+      timeoutMs: 20_000,
+      message: 'the next message is processed',
+    });
+    expect(attempts.get('flaky')).toBe(3);
+    const dead: kafkajs.KafkaMessage[] = [];
+    const reader = kafka.consumer({ groupId: 'dlq-reader' });
+    await reader.connect();
+    await reader.subscribe({ topic: 'webstore.payments.v1.dlq', fromBeginning: true });
+    await reader.run({ eachMessage: async ({ message }) => void dead.push(message) });
+    await waitFor(() => dead.length === 1, { timeoutMs: 20_000 });
+    expect(dead[0]!.headers!.dlq_error!.toString()).toBe('RetriableError');
+    expect(dead[0]!.headers!.dlq_error_message!.toString()).toBe('processor timeout');
+    await reader.disconnect();
+    await producer.disconnect();
+    await service.stop();
+    await broker.stop();
+  }, 60_000);
+});

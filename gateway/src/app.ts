@@ -1,0 +1,45 @@
+// createApp builds the Koa application from its dependencies without listening, so tests can
+// drive it directly and main.ts only wires the real ones.
+import Koa from 'koa';
+import type { Logger } from '@webstore/observability/logger';
+import type { WebstoreMetrics } from '@webstore/observability/metrics';
+import type { Publisher } from '@webstore/producer-client';
+import type { GatewayConfig } from './config.js';
+import { problemMiddleware } from './problem.js';
+import type { OrderProjection } from './projection.js';
+import { activityRouter } from './routes/activity.js';
+import { catalogRouter } from './routes/catalog.js';
+import { operationsRouter, type Readiness } from './routes/operations.js';
+import { ordersRouter } from './routes/orders.js';
+
+export interface AppDeps {
+  config: GatewayConfig;
+  publisher: Publisher;
+  projection: OrderProjection;
+  metrics: WebstoreMetrics;
+  log: Logger;
+  readiness: Readiness;
+}
+
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa();
+  app.use(problemMiddleware(deps.log));
+  for (const router of [
+    operationsRouter(deps.config, deps.readiness),
+    catalogRouter(deps.projection),
+    activityRouter(deps.publisher),
+    ordersRouter(deps.publisher, deps.projection, deps.metrics),
+  ]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  return app;
+}
+
+export {
+  OrderProjection,
+  startProjection,
+  type JourneyEvent,
+  type OrderView,
+} from './projection.js';
+export { loadConfig, ConfigError, type GatewayConfig } from './config.js';

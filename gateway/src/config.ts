@@ -1,0 +1,46 @@
+// The gateway's environment, read once and validated; a bad value names its variable.
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  kafkaBrokers: string[];
+  managementUrls: { inventory: string; payment: string; analytics: string };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function url(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const value = env[name] || fallback;
+  try {
+    if (!/^https?:$/.test(new URL(value).protocol)) throw new Error();
+  } catch {
+    throw new ConfigError(`${name}: "${value}" is not an http(s) URL`);
+  }
+  return value.replace(/\/$/, '');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
+  const port = Number(env.PORT ?? 8000);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new ConfigError(`PORT must be a port number, got "${env.PORT}"`);
+  const kafkaBrokers = (env.KAFKA_BROKERS ?? 'localhost:9092')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  if (kafkaBrokers.length === 0 || kafkaBrokers.some((b) => !/^[^\s:]+:\d{1,5}$/.test(b))) {
+    throw new ConfigError(
+      `KAFKA_BROKERS must be a comma-separated list of host:port, got "${env.KAFKA_BROKERS}"`,
+    );
+  }
+  return {
+    port,
+    host: env.HOST || '127.0.0.1',
+    kafkaBrokers,
+    managementUrls: {
+      inventory: url(env, 'INVENTORY_URL', 'http://127.0.0.1:8101'),
+      payment: url(env, 'PAYMENT_URL', 'http://127.0.0.1:8102'),
+      analytics: url(env, 'ANALYTICS_URL', 'http://127.0.0.1:8103'),
+    },
+  };
+}

@@ -1,0 +1,8 @@
+export {
+  CAUSATION_HEADER,
+  createPublisher,
+  derivedEventId,
+  type Published,
+  type Publisher,
+  type PublishOptions,
+} from './publisher.js';

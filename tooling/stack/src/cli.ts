@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// `npm start`: the whole system on the dev ports, data under .data/, until Ctrl-C.
+import { join } from 'node:path';
+import { REPO_ROOT, startStack } from './stack.js';
+
+const DEV_PORTS = {
+  kafka: 9092,
+  gateway: 8000,
+  inventory: 8101,
+  payment: 8102,
+  analytics: 8103,
+  storefront: 3001,
+};
+const dataDir = process.env.WEBSTORE_DATA_DIR || join(REPO_ROOT, '.data');
+const kafkaBrokers = process.env.KAFKA_BROKERS || undefined;
+const log = (message: string) => console.log(`webstore: ${message}`);
+
+let stack: Awaited<ReturnType<typeof startStack>>;
+try {
+  stack = await startStack({
+    dataDir,
+    kafkaBrokers,
+    ports: DEV_PORTS,
+    otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+    storefront: true,
+    onProgress: log,
+  });
+} catch (err) {
+  console.error(`webstore: could not start: ${(err as Error).message}`);
+  console.error(
+    'webstore: is something else using ports 9092, 8000, 8101-8103 or 3001? (`npm run doctor` shows what is running)',
+  );
+  process.exit(1);
+}
+
+const { urls } = stack;
+console.log(`
+WebStore is running.
+  Store        ${urls.storefront ?? '(storefront not built: npm run build)'}
+  API          ${urls.gateway}/api/products
+  API docs     ${urls.gateway}/docs
+  Metrics      ${urls.gateway}/metrics  ${urls.inventory}/metrics  ${urls.payment}/metrics  ${urls.analytics}/metrics
+  Kafka        ${stack.kafkaBrokers}${kafkaBrokers ? '' : ' (embedded broker)'}
+  Logs         ${join(stack.dataDir, 'logs')}/<service>.log
+Place an order:
+  curl -s -X POST ${urls.gateway}/api/orders -H 'Authorization: Bearer user-token-123' \\
+       -H 'Content-Type: application/json' -d '{"items":[{"productId":"sku-lamp","quantity":1}],"country":"BR"}'
+Press Ctrl-C to stop.`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    log('stopping...');
+    void stack.stop().then(() => {
+      log('stopped; data kept in ' + stack.dataDir);
+      process.exit(0);
+    });
+  });
+}

@@ -1,0 +1,215 @@
+// startStack: the local system in child processes, in dependency order, each waited for.
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import kafkajs from 'kafkajs';
+import { allTopics } from '@webstore/schemas';
+import { startProcess, type ManagedProcess } from './processes.js';
+
+export type ServiceName = 'inventory' | 'payment' | 'analytics' | 'gateway' | 'storefront';
+
+export interface StackOptions {
+  /** Root for the broker's log, each service's state and the log files. */
+  dataDir: string;
+  /** Use these brokers instead of starting the embedded one. */
+  kafkaBrokers?: string;
+  /** Fixed ports (dev); anything not given gets a free port. */
+  ports?: Partial<Record<ServiceName | 'kafka', number>>;
+  /** Send telemetry over OTLP gRPC to this collector (or a test receiver). */
+  otlpEndpoint?: string;
+  /** false sets OTEL_SDK_DISABLED=true everywhere. */
+  telemetry?: boolean;
+  storefront?: boolean;
+  /** Extra environment for every service, and per service. */
+  env?: Record<string, string>;
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+  host?: string;
+  onProgress?: (message: string) => void;
+}
+
+export interface Stack {
+  urls: Record<Exclude<ServiceName, 'storefront'>, string> & { storefront?: string };
+  kafkaBrokers: string;
+  dataDir: string;
+  /** Log file of a service (bunyan JSON lines). */
+  logFile(name: ServiceName | 'kafka'): string;
+  process(name: ServiceName): ManagedProcess | undefined;
+  /** SIGTERM one service and wait for it to exit. */
+  stopService(name: ServiceName): Promise<void>;
+  /** SIGKILL one service (a crash). */
+  killService(name: ServiceName): Promise<void>;
+  /** Start a stopped service again, on the same port and data. */
+  startService(name: ServiceName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+
+const ENTRIES: Record<ServiceName, string> = {
+  inventory: 'consumers/inventory/dist/main.js',
+  payment: 'consumers/payment/dist/main.js',
+  analytics: 'consumers/analytics/dist/main.js',
+  gateway: 'gateway/dist/main.js',
+  storefront: 'storefront/dist-server/server.js',
+};
+
+const CONSUMERS: ServiceName[] = ['inventory', 'payment', 'analytics'];
+
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function createTopics(brokers: string): Promise<void> {
+  const kafka = new kafkajs.Kafka({
+    clientId: 'webstore-stack',
+    brokers: brokers.split(','),
+    logLevel: kafkajs.logLevel.NOTHING,
+    retry: { retries: 20 },
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = allTopics().filter((t) => !existing.has(t.name));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        topics: missing.map((t) => ({
+          topic: t.name,
+          numPartitions: t.partitions,
+          configEntries: [{ name: 'retention.ms', value: String(t.retentionMs) }],
+        })),
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Starts everything and resolves once every service answers its readiness probe. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const host = options.host ?? '127.0.0.1';
+  const dataDir = resolve(options.dataDir);
+  const progress = options.onProgress ?? (() => undefined);
+  const logFile = (name: string) => join(dataDir, 'logs', `${name}.log`);
+  mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  const withStorefront =
+    options.storefront === true && existsSync(join(REPO_ROOT, ENTRIES.storefront));
+  const names: ServiceName[] = [
+    ...CONSUMERS,
+    'gateway',
+    ...(withStorefront ? (['storefront'] as const) : []),
+  ];
+  const ports = {} as Record<ServiceName, number>;
+  for (const name of names) ports[name] = options.ports?.[name] ?? (await freePort(host));
+  const urls = Object.fromEntries(
+    names.map((n) => [n, `http://${host}:${ports[n]}`]),
+  ) as Stack['urls'];
+
+  const processes = new Map<ServiceName | 'kafka', ManagedProcess>();
+  let kafkaBrokers = options.kafkaBrokers;
+  const stopAll = async () => {
+    for (const name of ['storefront', 'gateway', ...CONSUMERS, 'kafka'] as const)
+      await processes.get(name)?.stop();
+  };
+
+  try {
+    if (!kafkaBrokers) {
+      const port = options.ports?.kafka ?? (await freePort(host));
+      progress(`starting the embedded Kafka broker on ${host}:${port}`);
+      const broker = await startProcess({
+        name: 'kafka',
+        command: process.execPath,
+        args: [
+          join(REPO_ROOT, 'embedded-kafka/dist/cli.js'),
+          '--host',
+          host,
+          '--port',
+          String(port),
+          '--data-dir',
+          join(dataDir, 'kafka'),
+          '--partitions',
+          '3',
+        ],
+        cwd: REPO_ROOT,
+        env: process.env,
+        logFile: logFile('kafka'),
+        readyLine: /embedded-kafka listening on/,
+      });
+      processes.set('kafka', broker);
+      kafkaBrokers = `${host}:${port}`;
+    }
+    progress(`creating topics on ${kafkaBrokers}`);
+    await createTopics(kafkaBrokers);
+
+    const envFor = (name: ServiceName): NodeJS.ProcessEnv => {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        ...options.env,
+        ...options.serviceEnv?.[name],
+        KAFKA_BROKERS: kafkaBrokers,
+        HOST: host,
+        PORT: String(ports[name]),
+        DATA_DIR: join(dataDir, name),
+        OTEL_SERVICE_NAME: name,
+        INVENTORY_URL: urls.inventory,
+        PAYMENT_URL: urls.payment,
+        ANALYTICS_URL: urls.analytics,
+        GATEWAY_URL: urls.gateway,
+      };
+      if (options.otlpEndpoint) env.OTEL_EXPORTER_OTLP_ENDPOINT = options.otlpEndpoint;
+      if (options.telemetry === false) env.OTEL_SDK_DISABLED = 'true';
+      return env;
+    };
+    const start = async (name: ServiceName) => {
+      const probe = name === 'storefront' ? '/healthz' : '/readyz';
+      const managed = await startProcess({
+        name,
+        command: process.execPath,
+        args: ['--import', '@webstore/observability/register', join(REPO_ROOT, ENTRIES[name])],
+        cwd: REPO_ROOT,
+        env: envFor(name),
+        logFile: logFile(name),
+        readyUrl: `${urls[name]}${probe}`,
+        timeoutMs: 90_000,
+      });
+      processes.set(name, managed);
+    };
+    progress('starting inventory, payment and analytics');
+    await Promise.all(CONSUMERS.map(start));
+    progress('starting the gateway');
+    await start('gateway');
+    if (withStorefront) {
+      progress('starting the storefront');
+      await start('storefront');
+    }
+
+    return {
+      urls,
+      kafkaBrokers: kafkaBrokers!,
+      dataDir,
+      logFile,
+      process: (name) => processes.get(name),
+      async stopService(name) {
+        await processes.get(name)?.stop();
+      },
+      async killService(name) {
+        const managed = processes.get(name);
+        managed?.kill();
+        await managed?.exited;
+      },
+      startService: start,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
