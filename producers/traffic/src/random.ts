@@ -1,17 +1,8 @@
 // Seeded randomness. Each shopper draws from its own stream, derived from the run's seed and the
 // shopper's number, so the decisions do not depend on how requests interleave in time.
-export type Random = () => number;
+import { mulberry32 } from '@webstore/payment';
 
-export function mulberry32(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export type Random = () => number;
 
 /** The stream of shopper number `index` in a run seeded with `seed`. */
 export function shopperStream(seed: number, index: number): Random {
