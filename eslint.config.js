@@ -1,6 +1,7 @@
 // One flat config for every workspace; each package runs `eslint .` and ESLint finds this file.
 import js from '@eslint/js';
 import globals from 'globals';
+import svelte from 'eslint-plugin-svelte';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -15,6 +16,14 @@ export default tseslint.config(
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  ...svelte.configs.recommended,
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] },
+      globals: { ...globals.browser },
+    },
+  },
   {
     languageOptions: {
       ecmaVersion: 2023,

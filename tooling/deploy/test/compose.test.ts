@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -70,13 +70,15 @@ describe('docker-compose.yml consistency', () => {
       kafka: 9092,
       tempo: 3200,
       loki: 3100,
+      storefront: 3001,
     };
     for (const [service, port] of Object.entries(documented)) {
       expect(published.find((p) => p.name === service)?.hostPort, service).toBe(port);
     }
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const fullStack = readme.slice(readme.indexOf('## Full stack'));
-    for (const port of [3000, 8000, 9090, 9093]) expect(fullStack).toContain(`localhost:${port}`);
+    for (const port of [3000, 3001, 8000, 9090, 9093])
+      expect(fullStack).toContain(`localhost:${port}`);
   });
 
   it('makes every service_healthy dependency point at a service with a health check', () => {
@@ -138,7 +140,9 @@ describe('docker-compose.yml consistency', () => {
     for (const [name, s] of services.filter(([, s]) => s.build?.context === '.')) {
       const { PACKAGE, ENTRY } = s.build!.args ?? {};
       expect(PACKAGE, name).toBeDefined();
-      const dir = ENTRY!.split('/dist')[0]!;
+      // The package is the nearest folder above the entry that has a package.json.
+      let dir = dirname(ENTRY!);
+      while (!existsSync(join(root, dir, 'package.json'))) dir = dirname(dir);
       const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
       expect(pkg.name, name).toBe(PACKAGE);
       expect(pkg.scripts?.build, `${PACKAGE} has a build script`).toBeDefined();

@@ -51,7 +51,7 @@ const ENTRIES: Record<ServiceName, string> = {
   payment: 'consumers/payment/dist/main.js',
   analytics: 'consumers/analytics/dist/main.js',
   gateway: 'gateway/dist/main.js',
-  storefront: 'storefront/dist-server/server.js',
+  storefront: 'storefront/server/server.js',
 };
 
 const CONSUMERS: ServiceName[] = ['inventory', 'payment', 'analytics'];
@@ -101,7 +101,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const logFile = (name: string) => join(dataDir, 'logs', `${name}.log`);
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   const withStorefront =
-    options.storefront === true && existsSync(join(REPO_ROOT, ENTRIES.storefront));
+    options.storefront === true && existsSync(join(REPO_ROOT, 'storefront/dist/index.html'));
   const names: ServiceName[] = [
     ...CONSUMERS,
     'gateway',
