@@ -29,7 +29,7 @@ function run(
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
@@ -65,7 +65,7 @@ describe('kafka-python', () => {
       'second-2',
     ]);
     expect(result.committed_after_second).toBe(8);
-  });
+  }, 180_000);
 });
 
 describe('across clients', () => {
@@ -94,7 +94,7 @@ describe('across clients', () => {
       '-c',
       `import json,sys
 from kafka import KafkaConsumer
-c = KafkaConsumer('cross.js', bootstrap_servers=sys.argv[1], auto_offset_reset='earliest', consumer_timeout_ms=10000)
+c = KafkaConsumer('cross.js', bootstrap_servers=sys.argv[1], auto_offset_reset='earliest', consumer_timeout_ms=45000)
 m = next(iter(c))
 print(json.dumps([m.key.decode(), m.value.decode(), [[k, v.decode()] for k, v in m.headers]]))`,
       broker.bootstrap,
