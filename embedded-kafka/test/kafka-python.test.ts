@@ -29,7 +29,7 @@ function run(
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
@@ -39,9 +39,7 @@ function run(
 }
 
 describe('kafka-python', () => {
-  // Retried: under heavy CPU load this consumer has occasionally read nothing for a full minute
-  // (seen in 2 of 6 full-suite runs, never when run alone); the cause is still under investigation.
-  it('infers broker 0.11, consumes with CRC checks on, commits and resumes', { retry: 2 }, async () => {
+  it('infers broker 0.11, consumes with CRC checks on, commits and resumes', async () => {
     const probe = fileURLToPath(new URL('./fixtures/kafka_python_probe.py', import.meta.url));
     const { code, stdout, stderr } = await run(PYTHON, [
       probe,
@@ -67,7 +65,7 @@ describe('kafka-python', () => {
       'second-2',
     ]);
     expect(result.committed_after_second).toBe(8);
-  }, 180_000);
+  });
 });
 
 describe('across clients', () => {
@@ -96,7 +94,7 @@ describe('across clients', () => {
       '-c',
       `import json,sys
 from kafka import KafkaConsumer
-c = KafkaConsumer('cross.js', bootstrap_servers=sys.argv[1], auto_offset_reset='earliest', consumer_timeout_ms=45000, api_version=(0, 11, 0))
+c = KafkaConsumer('cross.js', bootstrap_servers=sys.argv[1], auto_offset_reset='earliest', consumer_timeout_ms=10000)
 m = next(iter(c))
 print(json.dumps([m.key.decode(), m.value.decode(), [[k, v.decode()] for k, v in m.headers]]))`,
       broker.bootstrap,
@@ -118,7 +116,7 @@ print(json.dumps([m.key.decode(), m.value.decode(), [[k, v.decode()] for k, v in
       '-c',
       `import sys
 from kafka import KafkaProducer
-p = KafkaProducer(bootstrap_servers=sys.argv[1], api_version=(0, 11, 0))
+p = KafkaProducer(bootstrap_servers=sys.argv[1])
 p.send('cross.in', key=b'from-python', value=b'hi', headers=[('origin', b'python')]).get(timeout=10)
 p.close()`,
       broker.bootstrap,
