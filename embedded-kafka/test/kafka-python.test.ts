@@ -1,21 +1,40 @@
 // kafka-python 2.0.2 from Debian, and messages crossing between kafkajs, kcat and kafka-python.
 import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kafka } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Broker } from '../src/index.js';
 import { collectingConsumer, startBroker, waitFor } from './helpers.js';
 
 const PYTHON = '/usr/bin/python3';
 let broker: Broker;
 let kafka: Kafka;
+// The broker's protocol trace and kafka-python's DEBUG log: kept under test-results/ when a test
+// fails, so the exchange can be read afterwards.
+const artifacts = mkdtempSync(join(tmpdir(), 'kafka-python-'));
+const KEPT = fileURLToPath(new URL('../test-results/kafka-python', import.meta.url));
+let failed = false;
 
 beforeAll(async () => {
-  ({ broker, kafka } = await startBroker());
+  ({ broker, kafka } = await startBroker({ traceFile: join(artifacts, 'broker-trace.jsonl') }));
+});
+
+afterEach((ctx) => {
+  if (ctx.task.result?.state === 'fail') failed = true;
 });
 
 afterAll(async () => {
   await broker.stop();
+  if (failed) {
+    rmSync(KEPT, { recursive: true, force: true });
+    mkdirSync(KEPT, { recursive: true });
+    cpSync(artifacts, KEPT, { recursive: true });
+    console.error(`kafka-python: broker trace and client DEBUG log kept in ${KEPT}`);
+  }
+  rmSync(artifacts, { recursive: true, force: true });
 });
 
 function run(
@@ -46,6 +65,7 @@ describe('kafka-python', () => {
       broker.bootstrap,
       'python.topic',
       'python-group',
+      join(artifacts, 'kafka-python-debug.log'),
     ]);
     expect(code, stderr).toBe(0);
     const result = JSON.parse(stdout);
