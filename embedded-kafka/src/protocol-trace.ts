@@ -16,10 +16,15 @@ export interface ProtocolTrace {
 export function openProtocolTrace(path: string): ProtocolTrace {
   mkdirSync(dirname(path), { recursive: true });
   const out: WriteStream = createWriteStream(path, { flags: 'a' });
+  let open = true;
   return {
     write(entry) {
-      out.write(`${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`);
+      // Sockets destroyed by stop() report their close after the trace has ended.
+      if (open) out.write(`${JSON.stringify({ at: new Date().toISOString(), ...entry })}\n`);
     },
-    close: () => new Promise<void>((resolve) => out.end(resolve)),
+    close() {
+      open = false;
+      return new Promise<void>((resolve) => out.end(resolve));
+    },
   };
 }
