@@ -86,6 +86,7 @@ export async function createBroker(options: BrokerOptions = {}): Promise<Broker>
     segmentBytes: options.segmentBytes,
     retentionMs: options.retentionMs,
     retentionBytes: options.retentionBytes,
+    log,
   });
   const registry = createRegistry();
   const sockets = new Set<Socket>();
