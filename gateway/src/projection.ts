@@ -36,6 +36,8 @@ export interface OrderView {
   detail?: string;
   placedAt: string;
   completedAt?: string;
+  /** True once no further event of the saga is expected (after the compensation of a decline). */
+  sagaComplete: boolean;
   traceId: string;
   synthetic: boolean;
   events: JourneyEvent[];
@@ -122,6 +124,7 @@ export class OrderProjection extends EventEmitter {
     order.events.splice(at, 0, journey);
     this.emit(`journey:${order.orderId}`, journey);
     if (order.status === 'pending') this.settle(order, event);
+    order.sagaComplete = sagaComplete(order.events);
   }
 
   private place(event: DecodedEvent<'OrderPlaced'>, message: KafkaMessage): void {
@@ -138,6 +141,7 @@ export class OrderProjection extends EventEmitter {
       placedAt: o.placedAt,
       traceId: traceparent.split('-')[1] ?? '',
       synthetic: o.synthetic,
+      sagaComplete: false,
       events: [],
     });
   }
@@ -186,6 +190,20 @@ export class OrderProjection extends EventEmitter {
     if (high !== undefined && Number(offset) + 1 >= high) this.behind.delete(key);
     if (this.behind.size === 0) this.live = true;
   }
+}
+
+/**
+ * Whether an order's saga is over, from the events it has (whatever order they were read in): an
+ * authorization or a stock rejection ends it; a declined payment ends it once the reservation has
+ * been released.
+ */
+export function sagaComplete(events: Pick<JourneyEvent, 'type'>[]): boolean {
+  const has = (type: string) => events.some((e) => e.type === type);
+  return (
+    has('PaymentAuthorized') ||
+    has('StockRejected') ||
+    (has('PaymentDeclined') && has('StockReleased'))
+  );
 }
 
 /** Connects the projection to Kafka; resolves once its consumer is running. */
