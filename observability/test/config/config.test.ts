@@ -342,5 +342,9 @@ describe('metric name contract', () => {
     expect(metricNames('histogram_quantile(0.9, sum by (le) (rate(a_bucket[$__range])))')).toEqual([
       'a_bucket',
     ]);
+    expect(metricNames('a_total unless a_total offset 10m or b offset 1h30m')).toEqual([
+      'a_total',
+      'b',
+    ]);
   });
 });
