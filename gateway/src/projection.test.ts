@@ -155,4 +155,52 @@ describe('order projection', () => {
     }
     expect(projection.orders.get('ord-1')!.events).toHaveLength(2);
   });
+
+  it('derives the customer segment from the seed history plus the orders it saw completed', () => {
+    const projection = new OrderProjection(undefined, () => Date.parse(t(0)));
+    expect(projection.segmentOf('cust-ana')).toBe('returning');
+    expect(projection.segmentOf('cust-sam')).toBe('at_risk');
+    expect(projection.segmentOf('cust-nobody')).toBe('new');
+    const complete = (n: number) => {
+      const orderId = `ord-s${n}`;
+      deliver(
+        projection,
+        'OrderPlaced',
+        { ...placed, orderId },
+        'webstore.orders.v1',
+        t(n),
+        'gateway',
+      );
+      deliver(
+        projection,
+        'PaymentAuthorized',
+        {
+          orderId,
+          customerId: 'cust-ana',
+          country: 'BR',
+          amountCents: 11800,
+          currency: 'USD',
+          paymentId: `pay-${n}`,
+          authorizedAt: t(n + 1),
+        },
+        'webstore.payments.v1',
+        t(n + 1),
+        'payment',
+      );
+    };
+    // $188 seeded; three $118 purchases pass the $500 line.
+    complete(100);
+    complete(200);
+    deliver(
+      projection,
+      'PaymentDeclined',
+      { ...declined, orderId: 'ord-s300' },
+      'webstore.payments.v1',
+      t(300),
+      'payment',
+    );
+    expect(projection.segmentOf('cust-ana')).toBe('returning');
+    complete(400);
+    expect(projection.segmentOf('cust-ana')).toBe('vip');
+  });
 });

@@ -9,9 +9,15 @@ import type { WebstoreMetrics } from '@webstore/observability/metrics';
 import {
   decodeEvent,
   headerString,
+  personas,
   productById,
+  seedHistory,
+  segmentOf,
   TOPICS,
+  withPurchase,
+  type CustomerHistory,
   type DecodedEvent,
+  type Segment,
 } from '@webstore/schemas';
 
 export interface JourneyEvent {
@@ -58,6 +64,8 @@ export class OrderProjection extends EventEmitter {
   private readonly seen = new Set<string>();
   private readonly behind = new Map<string, number>();
   private readonly early = new Map<string, { event: DecodedEvent; meta: EventMeta }[]>();
+  /** Purchase history per customer, seeded as analytics seeds it, grown by each completed order. */
+  private readonly histories = new Map<string, CustomerHistory>();
   private live = false;
 
   constructor(
@@ -66,6 +74,15 @@ export class OrderProjection extends EventEmitter {
   ) {
     super();
     this.setMaxListeners(0);
+    for (const persona of personas) {
+      const seed = seedHistory(persona, now());
+      if (seed) this.histories.set(persona.customerId, seed);
+    }
+  }
+
+  /** The customer's segment now, from the same history analytics keeps (seed + completed orders). */
+  segmentOf(customerId: string): Segment {
+    return segmentOf(this.histories.get(customerId), this.now());
   }
 
   get caughtUp(): boolean {
@@ -147,8 +164,16 @@ export class OrderProjection extends EventEmitter {
   }
 
   private settle(order: OrderView, event: DecodedEvent): void {
-    if (event.name === 'PaymentAuthorized') order.status = 'completed';
-    else if (event.name === 'PaymentDeclined') {
+    if (event.name === 'PaymentAuthorized') {
+      order.status = 'completed';
+      this.histories.set(
+        order.customerId,
+        withPurchase(this.histories.get(order.customerId), {
+          amountCents: event.data.amountCents,
+          at: Date.parse(event.data.authorizedAt),
+        }),
+      );
+    } else if (event.name === 'PaymentDeclined') {
       order.status = 'failed';
       order.reason = event.data.reason;
       order.detail = `payment declined: ${event.data.reason.replace(/_/g, ' ')}`;
