@@ -101,7 +101,11 @@ export function createRetention(db: Db, options: RetentionOptions): Retention {
       const cutoff = lo + ((hi - lo) / 10n > 0n ? (hi - lo) / 10n : 1n);
       if (deleteBefore(cutoff, report) === 0 && cutoff >= hi) break;
     }
-    if (report.traces + report.logs + report.points > 0) db.pragma('incremental_vacuum');
+    if (report.traces + report.logs + report.points > 0) {
+      db.pragma('incremental_vacuum');
+      // In WAL mode the file shrinks when the freed pages are checkpointed.
+      db.pragma('wal_checkpoint(PASSIVE)');
+    }
     report.usedBytes = usedBytes(db);
     return report;
   }

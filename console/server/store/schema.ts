@@ -161,6 +161,8 @@ export function openDatabase(options: OpenOptions = {}): Db {
   // what an acknowledged export promises here.
   db.pragma('synchronous = NORMAL');
   db.pragma('temp_store = MEMORY');
+  // The WAL is truncated back to this after checkpoints, so it cannot grow without bound.
+  db.pragma('journal_size_limit = 33554432');
   db.pragma('cache_size = -65536');
   db.pragma('busy_timeout = 5000');
   const version = db.pragma('user_version', { simple: true }) as number;
