@@ -289,8 +289,9 @@ export function createMetricEngine(db: Db): MetricEngine {
         let total = 0;
         let any = false;
         for (const { samples } of prepared) {
-          if (samples.length === 0) continue;
-          total += delta ? increaseDelta(samples, a, b) : increaseCumulative(samples, a, b);
+          const grown = delta ? increaseDelta(samples, a, b) : increaseCumulative(samples, a, b);
+          if (grown === undefined) continue;
+          total += grown;
           any = true;
         }
         if (!any) return [b, null];

@@ -38,7 +38,7 @@ export function runs<S extends Sample>(samples: readonly S[]): Run<S>[] {
   return result;
 }
 
-/** The run's sample at time t; 'zero' before its first sample when its origin is known. */
+/** The run's sample at time t; 'zero' between its origin and its first sample; else undefined. */
 function sampleAt<S extends Sample>(run: Run<S>, t: number): S | 'zero' | undefined {
   let found: S | undefined;
   for (const s of run.samples) {
@@ -46,7 +46,7 @@ function sampleAt<S extends Sample>(run: Run<S>, t: number): S | 'zero' | undefi
     found = s;
   }
   if (found) return found;
-  return Number.isFinite(run.origin) ? 'zero' : undefined;
+  return Number.isFinite(run.origin) && t >= run.origin ? 'zero' : undefined;
 }
 
 /** Start and end samples of each run's growth in (a, b]. */
@@ -54,21 +54,32 @@ function* growth<S extends Sample>(
   samples: readonly S[],
   a: number,
   b: number,
-): Generator<[S | 'zero', S]> {
+): Generator<[S | 'zero', S | 'zero']> {
   for (const run of runs(samples)) {
     const end = sampleAt(run, b);
-    if (end === undefined || end === 'zero') continue;
-    // A run older than the data held: its growth before the first sample in the window is unknown.
-    const begin = sampleAt(run, a) ?? run.samples.find((s) => s.t > a && s.t <= b) ?? end;
+    if (end === undefined) continue;
+    // Born after a: counted from zero. Older than the data held: its growth before the first
+    // sample in the window is unknown, so it counts from that sample.
+    const begin =
+      sampleAt(run, a) ??
+      (Number.isFinite(run.origin)
+        ? 'zero'
+        : (run.samples.find((s) => s.t > a && s.t <= b) ?? end));
     yield [begin, end];
   }
 }
 
-/** How much a cumulative counter grew in (a, b]. */
-export function increaseCumulative(samples: readonly Sample[], a: number, b: number): number {
-  let total = 0;
+const valueOf = (s: Sample | 'zero') => (s === 'zero' ? 0 : s.v);
+
+/** How much a cumulative counter grew in (a, b]; undefined when no run existed then. */
+export function increaseCumulative(
+  samples: readonly Sample[],
+  a: number,
+  b: number,
+): number | undefined {
+  let total: number | undefined;
   for (const [begin, end] of growth(samples, a, b))
-    total += Math.max(0, end.v - (begin === 'zero' ? 0 : begin.v));
+    total = (total ?? 0) + Math.max(0, valueOf(end) - valueOf(begin));
   return total;
 }
 
@@ -85,6 +96,7 @@ export function increaseCumulativeVector(
 ): number[] | undefined {
   let total: number[] | undefined;
   for (const [begin, end] of growth(samples, a, b)) {
+    if (end === 'zero') continue;
     const base = begin === 'zero' ? undefined : begin.vec;
     if (base && base.length !== end.vec.length) continue;
     const diff = end.vec.map((x, i) => Math.max(0, x - (base ? base[i]! : 0)));
@@ -93,10 +105,14 @@ export function increaseCumulativeVector(
   return total;
 }
 
-/** Sum of delta samples in (a, b]. */
-export function increaseDelta(samples: readonly Sample[], a: number, b: number): number {
-  let total = 0;
-  for (const s of samples) if (s.t > a && s.t <= b) total += s.v;
+/** Sum of delta samples in (a, b]; undefined when there is none. */
+export function increaseDelta(
+  samples: readonly Sample[],
+  a: number,
+  b: number,
+): number | undefined {
+  let total: number | undefined;
+  for (const s of samples) if (s.t > a && s.t <= b) total = (total ?? 0) + s.v;
   return total;
 }
 
