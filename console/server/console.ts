@@ -138,7 +138,9 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
       stream.close();
       await new Promise<void>((resolve) => {
         apiServer.close(() => resolve());
-        apiServer.closeAllConnections();
+        // Ended streams drain and go idle; anything still busy after a moment is cut.
+        apiServer.closeIdleConnections();
+        setTimeout(() => apiServer.closeAllConnections(), 1_000).unref();
       });
       writer.close();
       db.close();

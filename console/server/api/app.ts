@@ -63,5 +63,10 @@ export function createApp(deps: AppDeps): Koa {
     app.use(router.allowedMethods());
   }
   app.use(serveUi(deps.uiDir));
+  // A live-stream client going away ends its response early; that is not an error.
+  app.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'ERR_STREAM_PREMATURE_CLOSE' || err.code === 'ECONNRESET') return;
+    deps.log.warn({ err }, 'HTTP response failed');
+  });
   return app;
 }

@@ -115,32 +115,37 @@ export interface TraceQueries {
 function buildSearch(filter: TraceFilter): { sql: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
-  const spanHas = (column: string, value: unknown) => {
-    // Probe the trace's own spans: the planner would otherwise walk every span of a busy service.
-    where.push(
-      `EXISTS (SELECT 1 FROM spans s INDEXED BY spans_trace WHERE s.trace_id = t.trace_id AND s.${column} = ?)`,
-    );
-    params.push(value);
+  const add = (clause: string, ...values: unknown[]) => {
+    where.push(clause);
+    params.push(...values);
   };
-  if (filter.before) {
-    where.push('(t.start_ns < ? OR (t.start_ns = ? AND t.trace_id < ?))');
-    params.push(filter.before.startNs, filter.before.startNs, filter.before.traceId);
-  }
-  if (filter.fromNs !== undefined) (where.push('t.start_ns >= ?'), params.push(filter.fromNs));
-  if (filter.toNs !== undefined) (where.push('t.start_ns <= ?'), params.push(filter.toNs));
-  if (filter.status === 'error') where.push('t.error_count > 0');
-  if (filter.status === 'ok') where.push('t.error_count = 0');
-  if (filter.orderId !== undefined) (where.push('t.order_id = ?'), params.push(filter.orderId));
-  if (filter.country !== undefined) (where.push('t.country = ?'), params.push(filter.country));
-  if (filter.synthetic !== undefined)
-    (where.push('t.synthetic = ?'), params.push(filter.synthetic ? 1 : 0));
-  if (filter.replay !== undefined) (where.push('t.replay = ?'), params.push(filter.replay ? 1 : 0));
+  // Probe the trace's own spans: the planner would otherwise walk every span of a busy service.
+  const spanHas = (column: string, value: unknown) =>
+    add(
+      `EXISTS (SELECT 1 FROM spans s INDEXED BY spans_trace WHERE s.trace_id = t.trace_id AND s.${column} = ?)`,
+      value,
+    );
+  const ns = (ms: number) => BigInt(Math.round(ms * 1e6));
+  const { before } = filter;
+  if (before)
+    add(
+      '(t.start_ns < ? OR (t.start_ns = ? AND t.trace_id < ?))',
+      before.startNs,
+      before.startNs,
+      before.traceId,
+    );
+  if (filter.fromNs !== undefined) add('t.start_ns >= ?', filter.fromNs);
+  if (filter.toNs !== undefined) add('t.start_ns <= ?', filter.toNs);
+  if (filter.status === 'error') add('t.error_count > 0');
+  if (filter.status === 'ok') add('t.error_count = 0');
+  if (filter.orderId !== undefined) add('t.order_id = ?', filter.orderId);
+  if (filter.country !== undefined) add('t.country = ?', filter.country);
+  if (filter.synthetic !== undefined) add('t.synthetic = ?', filter.synthetic ? 1 : 0);
+  if (filter.replay !== undefined) add('t.replay = ?', filter.replay ? 1 : 0);
   if (filter.minDurationMs !== undefined)
-    (where.push('t.end_ns - t.start_ns >= ?'),
-      params.push(BigInt(Math.round(filter.minDurationMs * 1e6))));
+    add('t.end_ns - t.start_ns >= ?', ns(filter.minDurationMs));
   if (filter.maxDurationMs !== undefined)
-    (where.push('t.end_ns - t.start_ns <= ?'),
-      params.push(BigInt(Math.round(filter.maxDurationMs * 1e6))));
+    add('t.end_ns - t.start_ns <= ?', ns(filter.maxDurationMs));
   if (filter.service !== undefined) spanHas('service', filter.service);
   if (filter.name !== undefined) spanHas('name', filter.name);
   if (filter.topic !== undefined) spanHas('topic', filter.topic);
