@@ -203,7 +203,7 @@ describe('orders through the pipeline', () => {
     expect(productById('sku-kettle')!.initialStock).toBeGreaterThanOrEqual(stockBefore);
   });
 
-  it('is one trace across every topic: each consumer span a child of its producer span', async () => {
+  it('is one trace across every topic: each consumer span a child of its producer span; analytics links to it', async () => {
     const { orderId, traceId } = await placeOrder({
       items: [{ productId: 'sku-lamp', quantity: 1 }],
       country: 'US',
@@ -220,8 +220,6 @@ describe('orders through the pipeline', () => {
       ['payment', 'CONSUMER', `process ${TOPICS.inventory}`],
       ['payment', 'PRODUCER', `send ${TOPICS.payments}`],
       ['gateway', 'CONSUMER', `process ${TOPICS.payments}`],
-      ['analytics', 'CONSUMER', `process ${TOPICS.payments}`],
-      ['analytics', 'CONSUMER', `process ${TOPICS.orders}`],
     ] as const;
     let spans: FlatSpan[] = [];
     const find = (service: string, kind: string, name?: string) =>
@@ -254,6 +252,39 @@ describe('orders through the pipeline', () => {
         'messaging.consumer.group.name'
       ],
     ).toBe('inventory');
+
+    // Analytics consumes in batches: its `process` spans live in a trace of their own, under a
+    // `poll` span, and each links to the producer span of the message it processed.
+    for (const topic of [TOPICS.orders, TOPICS.inventory, TOPICS.payments]) {
+      const producer = spans.find((s) => s.kind === 'PRODUCER' && s.name === `send ${topic}`)!;
+      const linked = await waitFor(
+        () =>
+          receiver
+            .spans()
+            .find(
+              (s) =>
+                s.serviceName === 'analytics' &&
+                s.name === `process ${topic}` &&
+                s.links.some((l) => l.traceId === traceId && l.spanId === producer.spanId),
+            ),
+        {
+          timeoutMs: 30_000,
+          message: `analytics' process ${topic} span linking to ${producer.spanId}`,
+        },
+      );
+      expect(linked.kind).toBe('CONSUMER');
+      expect(linked.traceId).not.toBe(traceId);
+      const poll = await waitFor(
+        () => receiver.spans().find((s) => s.spanId === linked.parentSpanId),
+        { timeoutMs: 10_000, message: `the poll span above analytics' process ${topic}` },
+      );
+      expect(poll).toMatchObject({
+        name: `poll ${topic}`,
+        kind: 'CLIENT',
+        traceId: linked.traceId,
+      });
+      expect(poll!.attributes['messaging.consumer.group.name']).toBe('analytics');
+    }
 
     // Bunyan lines on stdout and OTel log records carry the same trace id.
     const inventoryLog = readFileSync(stack.logFile('inventory'), 'utf8')
