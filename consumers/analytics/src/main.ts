@@ -7,6 +7,9 @@ await runService({
   name: 'analytics',
   defaultPort: 8103,
   topics: [TOPICS.activity, TOPICS.orders, TOPICS.inventory, TOPICS.payments],
+  // A natural batch consumer: it only counts. Its spans then link to the producers' spans instead
+  // of joining their traces (the saga's consumers stay on eachMessage, one trace per order).
+  mode: 'batch',
   setup({ config, metrics }) {
     const histories = new Map<string, CustomerHistory>();
     // The demo personas arrive with some history, so every segment (at_risk included) shows up.

@@ -1,7 +1,8 @@
 // The consumer loop every service runs. Per message: decode and validate; skip an event id already
 // processed; run the handler, retrying errors flagged `retriable` with backoff; dead-letter anything
 // else (with headers naming the error and origin) and move on. kafkajs resolves an offset only after
-// eachMessage returns, and the handler never throws, so commits cover processed messages only.
+// eachMessage returns (in batch mode, the runtime resolves each offset after its message), and the
+// handler never throws, so commits cover processed messages only.
 import { trace } from '@opentelemetry/api';
 import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import {
@@ -55,6 +56,13 @@ export interface ConsumerServiceOptions {
   delayMs?: () => number;
   /** Partitions handled at once; order within a partition is always kept. */
   concurrency?: number;
+  /**
+   * 'message' (default): kafkajs eachMessage, so each consumer span is a child of its producer's
+   * span and one trace covers the whole flow. 'batch': eachBatch, the same per-message handling
+   * (dedupe, retries, dead letters, journal) with one commit per batch instead of per message;
+   * the instrumentation then starts a new trace per batch whose spans link to the producers.
+   */
+  mode?: 'message' | 'batch';
   sessionTimeoutMs?: number;
 }
 
@@ -243,11 +251,39 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       });
       await Promise.all([producer.connect(), consumer.connect(), admin.connect()]);
       for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({
-        partitionsConsumedConcurrently: options.concurrency ?? 3,
-        // The kafkajs instrumentation runs this inside the `process <topic>` span, a child of the producer's span.
-        eachMessage: ({ topic, partition, message }) => handleMessage(topic, partition, message),
-      });
+      if (options.mode === 'batch') {
+        await consumer.run({
+          partitionsConsumedConcurrently: options.concurrency ?? 3,
+          // Offsets are resolved one message at a time, so a rebalance or a crash mid-batch
+          // redelivers only what was not processed (and dedupe drops what was).
+          eachBatchAutoResolve: false,
+          // The instrumentation runs this inside a `poll <topic>` span (a new trace); each message
+          // has a `process <topic>` span linked to its producer's span.
+          eachBatch: async ({
+            batch,
+            resolveOffset,
+            heartbeat,
+            isRunning,
+            isStale,
+            commitOffsetsIfNecessary,
+          }) => {
+            trace.getActiveSpan()?.setAttribute('messaging.consumer.group.name', groupId);
+            for (const message of batch.messages) {
+              if (!isRunning() || isStale()) break;
+              await handleMessage(batch.topic, batch.partition, message);
+              resolveOffset(message.offset);
+              await heartbeat();
+            }
+            await commitOffsetsIfNecessary();
+          },
+        });
+      } else {
+        await consumer.run({
+          partitionsConsumedConcurrently: options.concurrency ?? 3,
+          // The kafkajs instrumentation runs this inside the `process <topic>` span, a child of the producer's span.
+          eachMessage: ({ topic, partition, message }) => handleMessage(topic, partition, message),
+        });
+      }
       lagTimer = setInterval(() => {
         recordLag().catch((err) => log.debug({ err }, 'lag check failed'));
       }, 5_000);

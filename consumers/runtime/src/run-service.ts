@@ -12,6 +12,8 @@ export interface ServiceDefinition {
   name: 'inventory' | 'payment' | 'analytics';
   defaultPort: number;
   topics: string[];
+  /** How messages are consumed (see ConsumerServiceOptions.mode); default 'message'. */
+  mode?: 'message' | 'batch';
   /** Builds the handlers once config, logger and metrics exist (state is loaded here). */
   setup(deps: {
     config: ServiceConfig;
@@ -56,6 +58,7 @@ export async function runService(
     dataDir: config.dataDir,
     source: `/webstore/${definition.name}`,
     delayMs: () => faults.delayMs,
+    mode: definition.mode,
   });
   const server = await createManagementServer({
     port: config.port,

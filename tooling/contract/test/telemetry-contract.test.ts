@@ -22,6 +22,28 @@ import { waitFor } from '@webstore/testkit';
 import { runTraffic, scenarios } from '@webstore/traffic';
 import { startPrometheus, waitForTargetsUp, type RunningPrometheus } from '../src/prometheus.js';
 
+/** Every metric name a dashboard, alert, recording rule or the learning path uses. */
+function usedMetricNames(): { used: Set<string>; recorded: Set<string> } {
+  const catalog = new Set(allPrometheusNames());
+  const recorded = new Set(
+    rules()
+      .filter((r) => r.record)
+      .map((r) => r.record!),
+  );
+  const used = new Set(
+    [
+      ...panelQueries()
+        .filter((q) => q.datasource === 'prometheus')
+        .map((q) => q.expr),
+      ...rules().map((r) => r.expr),
+      ...LEARNING_PATH_QUERIES,
+    ]
+      .flatMap(metricNames)
+      .filter((name) => catalog.has(name) || recorded.has(name)),
+  );
+  return { used, recorded };
+}
+
 // Only the full stack has these: the collector derives them from spans (span metrics, service
 // graph), and SLO alerts exist only while one fires.
 const FULL_STACK_ONLY =
@@ -33,7 +55,13 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'contract-'));
-  stack = await startStack({ dataDir, env: { PAYMENT_LATENCY_MS: '5' } });
+  // With the console as the OTLP endpoint, as `npm start` runs it: the same metrics reach
+  // Prometheus (scraped) and the console (pushed over OTLP).
+  stack = await startStack({
+    dataDir,
+    console: true,
+    env: { PAYMENT_LATENCY_MS: '5', OTEL_METRIC_EXPORT_INTERVAL: '2000' },
+  });
   const services = ['gateway', 'inventory', 'payment', 'analytics'] as const;
   prometheus = await startPrometheus({
     targets: services.map((job) => ({ job, address: new URL(stack.urls[job]).host })),
@@ -80,23 +108,7 @@ afterAll(async () => {
 
 describe('telemetry contract (local stack, real Prometheus)', () => {
   it('exposes every metric of the catalog that dashboards, alerts and rules use', async () => {
-    const catalog = new Set(allPrometheusNames());
-    const recorded = new Set(
-      rules()
-        .filter((r) => r.record)
-        .map((r) => r.record!),
-    );
-    const used = new Set(
-      [
-        ...panelQueries()
-          .filter((q) => q.datasource === 'prometheus')
-          .map((q) => q.expr),
-        ...rules().map((r) => r.expr),
-        ...LEARNING_PATH_QUERIES,
-      ]
-        .flatMap(metricNames)
-        .filter((name) => catalog.has(name) || recorded.has(name)),
-    );
+    const { used, recorded } = usedMetricNames();
     let present = new Set<string>();
     await waitFor(
       async () => {
@@ -135,6 +147,26 @@ describe('telemetry contract (local stack, real Prometheus)', () => {
       { timeoutMs: 60_000, message: 'every query returns data' },
     ).catch(() => undefined);
     expect(empty).toEqual([]);
+  });
+
+  it('delivers every metric the dashboards use to the console too, under the same names', async () => {
+    const { used, recorded } = usedMetricNames();
+    const wanted = [...used].filter((name) => !recorded.has(name));
+    let missing: string[] = [];
+    await waitFor(
+      async () => {
+        const response = await fetch(`${stack.urls.console}/api/metrics`);
+        const { metrics } = (await response.json()) as {
+          metrics: { name: string; prometheusNames: string[] }[];
+        };
+        const names = new Set(metrics.flatMap((m) => [m.name, ...m.prometheusNames]));
+        missing = wanted.filter((name) => !names.has(name));
+        return missing.length === 0;
+      },
+      { timeoutMs: 30_000, message: 'every used metric in the console' },
+    ).catch(() => undefined);
+    expect(missing).toEqual([]);
+    expect(wanted.length).toBeGreaterThan(10);
   });
 
   it('evaluates the SLO recording rules that local metrics feed', async () => {

@@ -10,6 +10,9 @@ const DEV_PORTS = {
   payment: 8102,
   analytics: 8103,
   storefront: 3001,
+  console: 3002,
+  otlpGrpc: 4317,
+  otlpHttp: 4318,
 };
 const dataDir = process.env.WEBSTORE_DATA_DIR || join(REPO_ROOT, '.data');
 const kafkaBrokers = process.env.KAFKA_BROKERS || undefined;
@@ -23,12 +26,13 @@ try {
     ports: DEV_PORTS,
     otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     storefront: true,
+    console: true,
     onProgress: log,
   });
 } catch (err) {
   console.error(`webstore: could not start: ${(err as Error).message}`);
   console.error(
-    'webstore: is something else using ports 9092, 8000, 8101-8103 or 3001? (`npm run doctor` shows what is running)',
+    'webstore: is something else using ports 9092, 8000, 8101-8103, 3001, 3002, 4317 or 4318? (`npm run doctor` shows what is running)',
   );
   process.exit(1);
 }
@@ -36,10 +40,12 @@ try {
 const { urls } = stack;
 console.log(`
 WebStore is running.
+  Console      ${urls.console}  traces, logs and metrics of everything below
   Store        ${urls.storefront ?? '(storefront not built: npm run build)'}
   API          ${urls.gateway}/api/products
   API docs     ${urls.gateway}/docs
   Metrics      ${urls.gateway}/metrics  ${urls.inventory}/metrics  ${urls.payment}/metrics  ${urls.analytics}/metrics
+  OTLP         services export to ${stack.otlpEndpoint}; the console receives on gRPC :${DEV_PORTS.otlpGrpc} and HTTP :${DEV_PORTS.otlpHttp}
   Kafka        ${stack.kafkaBrokers}${kafkaBrokers ? '' : ' (embedded broker)'}
   Logs         ${join(stack.dataDir, 'logs')}/<service>.log
 Place an order:

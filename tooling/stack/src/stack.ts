@@ -7,7 +7,8 @@ import kafkajs from 'kafkajs';
 import { allTopics } from '@webstore/schemas';
 import { startProcess, type ManagedProcess } from './processes.js';
 
-export type ServiceName = 'inventory' | 'payment' | 'analytics' | 'gateway' | 'storefront';
+export type ServiceName =
+  'inventory' | 'payment' | 'analytics' | 'gateway' | 'storefront' | 'console';
 
 export interface StackOptions {
   /** Root for the broker's log, each service's state and the log files. */
@@ -15,9 +16,15 @@ export interface StackOptions {
   /** Use these brokers instead of starting the embedded one. */
   kafkaBrokers?: string;
   /** Fixed ports (dev); anything not given gets a free port. */
-  ports?: Partial<Record<ServiceName | 'kafka', number>>;
+  ports?: Partial<Record<ServiceName | 'kafka' | 'otlpGrpc' | 'otlpHttp', number>>;
   /** Send telemetry over OTLP gRPC to this collector (or a test receiver). */
   otlpEndpoint?: string;
+  /**
+   * Start the WebStore Console first (UI/API, OTLP gRPC and HTTP receivers, data under
+   * `<dataDir>/console`) and point every service's OTEL_EXPORTER_OTLP_ENDPOINT at it, unless
+   * `otlpEndpoint` names another receiver.
+   */
+  console?: boolean;
   /** false sets OTEL_SDK_DISABLED=true everywhere. */
   telemetry?: boolean;
   storefront?: boolean;
@@ -29,7 +36,14 @@ export interface StackOptions {
 }
 
 export interface Stack {
-  urls: Record<Exclude<ServiceName, 'storefront'>, string> & { storefront?: string };
+  urls: Record<Exclude<ServiceName, 'storefront' | 'console'>, string> & {
+    storefront?: string;
+    console?: string;
+  };
+  /** Where the services send OTLP (gRPC), if anywhere. */
+  otlpEndpoint?: string;
+  /** The console's OTLP/HTTP receiver, when the console runs. */
+  consoleOtlpHttp?: string;
   kafkaBrokers: string;
   dataDir: string;
   /** Log file of a service (bunyan JSON lines). */
@@ -52,6 +66,7 @@ const ENTRIES: Record<ServiceName, string> = {
   analytics: 'consumers/analytics/dist/main.js',
   gateway: 'gateway/dist/main.js',
   storefront: 'storefront/server/server.js',
+  console: 'console/dist/main.js',
 };
 
 const CONSUMERS: ServiceName[] = ['inventory', 'payment', 'analytics'];
@@ -106,6 +121,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...CONSUMERS,
     'gateway',
     ...(withStorefront ? (['storefront'] as const) : []),
+    ...(options.console ? (['console'] as const) : []),
   ];
   const ports = {} as Record<ServiceName, number>;
   for (const name of names) ports[name] = options.ports?.[name] ?? (await freePort(host));
@@ -116,11 +132,47 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const processes = new Map<ServiceName | 'kafka', ManagedProcess>();
   let kafkaBrokers = options.kafkaBrokers;
   const stopAll = async () => {
-    for (const name of ['storefront', 'gateway', ...CONSUMERS, 'kafka'] as const)
+    // The console last, so it still receives what the others flush on their way out.
+    for (const name of ['storefront', 'gateway', ...CONSUMERS, 'kafka', 'console'] as const)
       await processes.get(name)?.stop();
   };
 
+  let otlpEndpoint = options.otlpEndpoint;
+  let consoleOtlpHttp: string | undefined;
+  const startConsole = async () => {
+    const [grpcPort, httpPort] = [
+      options.ports?.otlpGrpc ?? (await freePort(host)),
+      options.ports?.otlpHttp ?? (await freePort(host)),
+    ];
+    progress(
+      `starting the console on ${urls.console} (OTLP gRPC ${host}:${grpcPort}, HTTP ${host}:${httpPort})`,
+    );
+    const managed = await startProcess({
+      name: 'console',
+      command: process.execPath,
+      args: [join(REPO_ROOT, ENTRIES.console)],
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        ...options.env,
+        ...options.serviceEnv?.console,
+        HOST: host,
+        CONSOLE_PORT: String(ports.console),
+        CONSOLE_OTLP_GRPC_PORT: String(grpcPort),
+        CONSOLE_OTLP_HTTP_PORT: String(httpPort),
+        CONSOLE_DATA_DIR: join(dataDir, 'console'),
+      },
+      logFile: logFile('console'),
+      readyUrl: `${urls.console}/readyz`,
+      timeoutMs: 60_000,
+    });
+    processes.set('console', managed);
+    otlpEndpoint ??= `http://${host}:${grpcPort}`;
+    consoleOtlpHttp = `http://${host}:${httpPort}`;
+  };
+
   try {
+    if (options.console) await startConsole();
     if (!kafkaBrokers) {
       const port = options.ports?.kafka ?? (await freePort(host));
       progress(`starting the embedded Kafka broker on ${host}:${port}`);
@@ -164,11 +216,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ANALYTICS_URL: urls.analytics,
         GATEWAY_URL: urls.gateway,
       };
-      if (options.otlpEndpoint) env.OTEL_EXPORTER_OTLP_ENDPOINT = options.otlpEndpoint;
+      if (otlpEndpoint) env.OTEL_EXPORTER_OTLP_ENDPOINT = otlpEndpoint;
+      if (urls.console) env.CONSOLE_URL = urls.console;
       if (options.telemetry === false) env.OTEL_SDK_DISABLED = 'true';
       return env;
     };
     const start = async (name: ServiceName) => {
+      if (name === 'console') return startConsole();
       const probe = name === 'storefront' ? '/healthz' : '/readyz';
       const managed = await startProcess({
         name,
@@ -193,6 +247,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     return {
       urls,
+      otlpEndpoint,
+      consoleOtlpHttp,
       kafkaBrokers: kafkaBrokers!,
       dataDir,
       logFile,

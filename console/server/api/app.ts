@@ -1,0 +1,72 @@
+// createApp builds the console's HTTP application (API, live stream, UI) from its dependencies
+// without listening, so tests can drive it and console.ts only wires the real ones.
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Logger } from '@webstore/observability/logger';
+import type { MetricEngine } from '../metrics/engine.js';
+import type { LogQueries } from '../store/logs.js';
+import type { Retention } from '../store/retention.js';
+import type { ServiceQueries } from '../store/services.js';
+import type { TraceQueries } from '../store/traces.js';
+import { requireAdmin } from './admin.js';
+import { logsRouter } from './logs.js';
+import { metricsRouter } from './metrics.js';
+import { problemMiddleware } from './problem.js';
+import { servicesRouter } from './services.js';
+import type { StreamHub } from './stream.js';
+import { tracesRouter } from './traces.js';
+import { serveUi } from './ui.js';
+
+export interface AppDeps {
+  traces: TraceQueries;
+  logs: LogQueries;
+  metrics: MetricEngine;
+  services: ServiceQueries;
+  retention: Retention;
+  stream: StreamHub;
+  adminToken: string;
+  uiDir: string;
+  log: Logger;
+  /** Whether the receivers are listening and the store is open. */
+  ready: () => boolean;
+}
+
+function operationsRouter(deps: AppDeps): Router {
+  const router = new Router();
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok', service: 'console' };
+  });
+  router.get('/readyz', (ctx) => {
+    const ready = deps.ready();
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { status: ready ? 'ready' : 'starting', service: 'console' };
+  });
+  // Enforce retention now (it also runs on a timer): the one state-changing route so far.
+  router.post('/api/admin/retention', requireAdmin(deps.adminToken), (ctx) => {
+    ctx.body = deps.retention.enforce();
+  });
+  return router;
+}
+
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa();
+  app.use(problemMiddleware(deps.log));
+  for (const router of [
+    operationsRouter(deps),
+    tracesRouter(deps.traces),
+    logsRouter(deps.logs),
+    metricsRouter(deps.metrics),
+    servicesRouter(deps.services),
+    deps.stream.router,
+  ]) {
+    app.use(router.routes());
+    app.use(router.allowedMethods());
+  }
+  app.use(serveUi(deps.uiDir));
+  // A live-stream client going away ends its response early; that is not an error.
+  app.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'ERR_STREAM_PREMATURE_CLOSE' || err.code === 'ECONNRESET') return;
+    deps.log.warn({ err }, 'HTTP response failed');
+  });
+  return app;
+}
