@@ -6,6 +6,7 @@ import type { WebstoreMetrics } from '@webstore/observability/metrics';
 import { setRequestAttribute } from '@webstore/observability/spans';
 import type { Publisher } from '@webstore/producer-client';
 import type { GatewayConfig } from './config.js';
+import type { IdempotencyKeys } from './idempotency.js';
 import { problemMiddleware } from './problem.js';
 import type { OrderProjection } from './projection.js';
 import { activityRouter } from './routes/activity.js';
@@ -18,6 +19,7 @@ export interface AppDeps {
   config: GatewayConfig;
   publisher: Publisher;
   projection: OrderProjection;
+  keys: IdempotencyKeys;
   metrics: WebstoreMetrics;
   log: Logger;
   readiness: Readiness;
@@ -36,7 +38,7 @@ export function createApp(deps: AppDeps): Koa {
     operationsRouter(deps.config, deps.readiness),
     catalogRouter(deps.projection),
     activityRouter(deps.publisher),
-    ordersRouter(deps.publisher, deps.projection, deps.metrics),
+    ordersRouter(deps.publisher, deps.projection, deps.metrics, deps.keys),
   ]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
@@ -44,10 +46,8 @@ export function createApp(deps: AppDeps): Koa {
   return app;
 }
 
-export {
-  OrderProjection,
-  startProjection,
-  type JourneyEvent,
-  type OrderView,
-} from './projection.js';
+export { OrderProjection, type JourneyEvent, type OrderView } from './projection.js';
+export { startProjection } from './projection-consumer.js';
 export { loadConfig, ConfigError, type GatewayConfig } from './config.js';
+export { idempotencyKeys, type IdempotencyKeys } from './idempotency.js';
+export { startOrderDeadlines } from './order-deadlines.js';

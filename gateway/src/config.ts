@@ -4,6 +4,21 @@ export interface GatewayConfig {
   host: string;
   kafkaBrokers: string[];
   managementUrls: { inventory: string; payment: string; analytics: string };
+  /** Where the read model and idempotency keys are kept. */
+  dataDir: string;
+  /** A pending order with no outcome after this long is timed out. */
+  orderTimeoutMs: number;
+  /** Orders whose saga ended longer ago than this are dropped from the read model. */
+  orderRetentionMs: number;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min)
+    throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
+  return value;
 }
 
 export class ConfigError extends Error {
@@ -42,5 +57,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       payment: url(env, 'PAYMENT_URL', 'http://127.0.0.1:8102'),
       analytics: url(env, 'ANALYTICS_URL', 'http://127.0.0.1:8103'),
     },
+    dataDir: env.DATA_DIR || '.data/gateway',
+    orderTimeoutMs: integer(env, 'ORDER_TIMEOUT_MS', 30_000, 1_000),
+    orderRetentionMs: integer(env, 'ORDER_RETENTION_MS', 24 * 60 * 60 * 1000, 60_000),
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeEvent, decodeEvent, type EventInput, type EventName } from '@webstore/schemas';
+import { openStore } from '@webstore/consumer-runtime/store';
 import { OrderProjection } from './projection.js';
 
 let offset = 0;
@@ -31,7 +32,7 @@ function deliver<N extends EventName>(
     topic,
     partition: 0,
     offset: String(offset++),
-    message,
+    traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
   });
 }
 
@@ -72,40 +73,56 @@ const released = {
 };
 
 describe('order projection', () => {
-  it('follows an order to failed with its reason, restoring stock on release', () => {
-    const projection = new OrderProjection();
-    const before = projection.stockOf('sku-lamp');
+  it('follows an order to failed with its reason, stock as inventory reports it', () => {
+    const projection = new OrderProjection(openStore());
+    const lamp = (available: number, reservedUnits: number, version: number) => [
+      { productId: 'sku-lamp', available, reserved: reservedUnits, sold: 0, restocked: 0, version },
+    ];
     deliver(projection, 'OrderPlaced', placed, 'webstore.orders.v1', t(0), 'gateway');
-    deliver(projection, 'StockReserved', reserved, 'webstore.inventory.v1', t(10), 'inventory');
-    expect(projection.stockOf('sku-lamp')).toBe(before - 2);
+    deliver(
+      projection,
+      'StockReserved',
+      { ...reserved, levels: lamp(128, 2, 1) },
+      'webstore.inventory.v1',
+      t(10),
+      'inventory',
+    );
+    expect(projection.stockOf('sku-lamp')).toBe(128);
     deliver(projection, 'PaymentDeclined', declined, 'webstore.payments.v1', t(20), 'payment');
-    const order = projection.orders.get('ord-1')!;
     // Failed at the decline, but the saga goes on until the reservation is released.
-    expect(order).toMatchObject({ status: 'failed', sagaComplete: false });
-    deliver(projection, 'StockReleased', released, 'webstore.inventory.v1', t(30), 'inventory');
+    expect(projection.order('ord-1')).toMatchObject({ status: 'failed', sagaComplete: false });
+    deliver(
+      projection,
+      'StockReleased',
+      { ...released, levels: lamp(130, 0, 2) },
+      'webstore.inventory.v1',
+      t(30),
+      'inventory',
+    );
+    const order = projection.order('ord-1')!;
     expect(order).toMatchObject({
       status: 'failed',
       reason: 'card_declined',
       sagaComplete: true,
       traceId: '0af7651916cd43dd8448eb211c80319c',
     });
-    expect(order.events.map((e) => [e.type, e.service, e.sincePlacedMs])).toEqual([
-      ['OrderPlaced', 'gateway', 0],
-      ['StockReserved', 'inventory', 10],
-      ['PaymentDeclined', 'payment', 20],
-      ['StockReleased', 'inventory', 30],
+    expect(order.events.map((e) => [e.type, e.service, e.sincePlacedMs, e.seq])).toEqual([
+      ['OrderPlaced', 'gateway', 0, 1],
+      ['StockReserved', 'inventory', 10, 2],
+      ['PaymentDeclined', 'payment', 20, 3],
+      ['StockReleased', 'inventory', 30, 4],
     ]);
-    expect(projection.stockOf('sku-lamp')).toBe(before);
+    expect(projection.stockOf('sku-lamp')).toBe(130);
   });
 
   it('keeps events that arrive before their order, and orders the journey by event time', () => {
-    const projection = new OrderProjection();
+    const projection = new OrderProjection(openStore());
     deliver(projection, 'StockReleased', released, 'webstore.inventory.v1', t(30), 'inventory');
     deliver(projection, 'PaymentDeclined', declined, 'webstore.payments.v1', t(20), 'payment');
     deliver(projection, 'StockReserved', reserved, 'webstore.inventory.v1', t(10), 'inventory');
-    expect(projection.orders.has('ord-1')).toBe(false);
+    expect(projection.order('ord-1') !== undefined).toBe(false);
     deliver(projection, 'OrderPlaced', placed, 'webstore.orders.v1', t(0), 'gateway');
-    const order = projection.orders.get('ord-1')!;
+    const order = projection.order('ord-1')!;
     expect(order.events.map((e) => e.type)).toEqual([
       'OrderPlaced',
       'StockReserved',
@@ -116,21 +133,21 @@ describe('order projection', () => {
   });
 
   it('completes the saga of a declined order only when its release has arrived too', () => {
-    const projection = new OrderProjection();
+    const projection = new OrderProjection(openStore());
     deliver(projection, 'OrderPlaced', placed, 'webstore.orders.v1', t(0), 'gateway');
     // The inventory topic is read ahead of the payments topic: the release comes first.
     deliver(projection, 'StockReserved', reserved, 'webstore.inventory.v1', t(10), 'inventory');
     deliver(projection, 'StockReleased', released, 'webstore.inventory.v1', t(30), 'inventory');
-    expect(projection.orders.get('ord-1')).toMatchObject({
+    expect(projection.order('ord-1')).toMatchObject({
       status: 'pending',
       sagaComplete: false,
     });
     deliver(projection, 'PaymentDeclined', declined, 'webstore.payments.v1', t(20), 'payment');
-    expect(projection.orders.get('ord-1')).toMatchObject({ status: 'failed', sagaComplete: true });
+    expect(projection.order('ord-1')).toMatchObject({ status: 'failed', sagaComplete: true });
   });
 
   it('ignores a redelivered event', () => {
-    const projection = new OrderProjection();
+    const projection = new OrderProjection(openStore());
     deliver(projection, 'OrderPlaced', placed, 'webstore.orders.v1', t(0), 'gateway');
     const again = encodeEvent('StockReserved', reserved, {
       source: '/webstore/inventory',
@@ -150,14 +167,13 @@ describe('order projection', () => {
         topic: 'webstore.inventory.v1',
         partition: 0,
         offset: String(i),
-        message,
       });
     }
-    expect(projection.orders.get('ord-1')!.events).toHaveLength(2);
+    expect(projection.order('ord-1')!.events).toHaveLength(2);
   });
 
   it('derives the customer segment from the seed history plus the orders it saw completed', () => {
-    const projection = new OrderProjection(undefined, () => Date.parse(t(0)));
+    const projection = new OrderProjection(openStore(), undefined, () => Date.parse(t(0)));
     expect(projection.segmentOf('cust-ana')).toBe('returning');
     expect(projection.segmentOf('cust-sam')).toBe('at_risk');
     expect(projection.segmentOf('cust-nobody')).toBe('new');
@@ -202,5 +218,86 @@ describe('order projection', () => {
     expect(projection.segmentOf('cust-ana')).toBe('returning');
     complete(400);
     expect(projection.segmentOf('cust-ana')).toBe('vip');
+  });
+});
+
+describe('order projection: stock and deadlines', () => {
+  const level = (available: number, version: number) => ({
+    productId: 'sku-lamp',
+    available,
+    reserved: 130 - available,
+    sold: 0,
+    restocked: 0,
+    version,
+  });
+
+  it('shows the stock inventory last reported, keeping the newest version whatever the arrival order', () => {
+    const projection = new OrderProjection(openStore());
+    expect(projection.stockOf('sku-lamp')).toBe(130);
+    deliver(projection, 'OrderPlaced', placed, 'webstore.orders.v1', t(0), 'gateway');
+    deliver(
+      projection,
+      'StockReserved',
+      { ...reserved, levels: [level(120, 7)] },
+      'webstore.inventory.v1',
+      t(10),
+      'inventory',
+    );
+    deliver(
+      projection,
+      'StockReleased',
+      { ...released, levels: [level(125, 6)] },
+      'webstore.inventory.v1',
+      t(30),
+      'inventory',
+    );
+    expect(projection.stockOf('sku-lamp')).toBe(120);
+    deliver(
+      projection,
+      'StockReplenished',
+      {
+        productId: 'sku-lamp',
+        quantity: 100,
+        level: { ...level(220, 8), reserved: 10, restocked: 100 },
+        replenishedAt: t(40),
+      },
+      'webstore.inventory.v1',
+      t(40),
+      'inventory',
+    );
+    expect(projection.stockOf('sku-lamp')).toBe(220);
+  });
+
+  it('lists pending orders past their deadline once, and fails them with reason timeout on the decline', () => {
+    let now = Date.parse(t(0));
+    const projection = new OrderProjection(openStore(), undefined, () => now);
+    deliver(projection, 'OrderPlaced', placed, 'webstore.orders.v1', t(0), 'gateway');
+    expect(projection.overdue(30_000)).toEqual([]);
+    now += 31_000;
+    expect(projection.overdue(30_000).map((o) => o.orderId)).toEqual(['ord-1']);
+    projection.timeoutRequested('ord-1');
+    expect(projection.overdue(30_000)).toEqual([]);
+    deliver(
+      projection,
+      'PaymentDeclined',
+      { ...declined, reason: 'timeout' },
+      'webstore.payments.v1',
+      t(31_000),
+      'payment',
+    );
+    // No reservation was ever made: inventory's answer is a cancelled rejection.
+    deliver(
+      projection,
+      'StockRejected',
+      { orderId: 'ord-1', reason: 'cancelled', shortages: [], rejectedAt: t(31_500) },
+      'webstore.inventory.v1',
+      t(31_500),
+      'inventory',
+    );
+    expect(projection.order('ord-1')).toMatchObject({
+      status: 'failed',
+      reason: 'timeout',
+      sagaComplete: true,
+    });
   });
 });

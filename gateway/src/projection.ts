@@ -1,26 +1,30 @@
-// The order-status projection: it reads the orders, inventory and payments topics from the
-// beginning on every start (no committed offsets), so it survives restarts by rebuilding, and it
-// answers "where is my order", live stock, and the SSE journey. Ready once caught up with the end
-// of each partition as it was at start.
+// The order-status projection: it reads the orders, inventory and payments topics and answers
+// "where is my order", live stock, and the SSE journey. Its read model lives in the gateway's state
+// store (orders, stock levels from inventory's events, purchase histories, event ids seen), each
+// message applied in one transaction, so a restart resumes from the group's committed offsets and
+// a redelivered message changes nothing. An accepted order is recorded the moment the gateway has
+// published it, so it can be read at once. Ready once caught up with the end of each partition as
+// it was at start.
 import { EventEmitter } from 'node:events';
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
-import type { Logger } from '@webstore/observability/logger';
+import type { StateStore } from '@webstore/consumer-runtime/store';
 import type { WebstoreMetrics } from '@webstore/observability/metrics';
 import {
-  decodeEvent,
-  headerString,
   personas,
   productById,
   seedHistory,
   segmentOf,
-  TOPICS,
   withPurchase,
+  type CountryCode,
   type CustomerHistory,
   type DecodedEvent,
   type Segment,
+  type StockLevel,
 } from '@webstore/schemas';
+import { orderStore, type OrderStore, type StoredOrder } from './order-store.js';
 
 export interface JourneyEvent {
+  /** Arrival number within the order (1, 2, …): the SSE event id, for resuming. */
+  seq: number;
   type: string;
   topic: string;
   partition: number;
@@ -34,7 +38,7 @@ export interface JourneyEvent {
 export interface OrderView {
   orderId: string;
   customerId: string;
-  country: string;
+  country: CountryCode;
   items: { productId: string; name: string; quantity: number; unitPriceCents: number }[];
   totalCents: number;
   status: 'pending' | 'completed' | 'failed';
@@ -46,52 +50,66 @@ export interface OrderView {
   sagaComplete: boolean;
   traceId: string;
   synthetic: boolean;
+  /** In order of event time (topics are read independently, so not always in arrival order). */
   events: JourneyEvent[];
 }
 
-interface EventMeta {
+export interface EventMeta {
   topic: string;
   partition: number;
   offset: string;
-  message: KafkaMessage;
+  /** W3C traceparent of the message, for the order's trace id. */
+  traceparent?: string;
 }
 
-export const PROJECTION_TOPICS = [TOPICS.orders, TOPICS.inventory, TOPICS.payments];
+type Early = { event: DecodedEvent; meta: EventMeta }[];
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class OrderProjection extends EventEmitter {
-  readonly orders = new Map<string, OrderView>();
-  private readonly stockDelta = new Map<string, number>();
-  private readonly seen = new Set<string>();
+  private readonly orders: OrderStore;
+  private readonly seen;
+  private readonly stock;
+  private readonly histories;
+  private readonly early;
   private readonly behind = new Map<string, number>();
-  private readonly early = new Map<string, { event: DecodedEvent; meta: EventMeta }[]>();
-  /** Purchase history per customer, seeded as analytics seeds it, grown by each completed order. */
-  private readonly histories = new Map<string, CustomerHistory>();
   private live = false;
 
   constructor(
+    private readonly store: StateStore,
     private readonly metrics?: WebstoreMetrics,
     private readonly now: () => number = Date.now,
   ) {
     super();
     this.setMaxListeners(0);
-    for (const persona of personas) {
-      const seed = seedHistory(persona, now());
-      if (seed) this.histories.set(persona.customerId, seed);
-    }
-  }
-
-  /** The customer's segment now, from the same history analytics keeps (seed + completed orders). */
-  segmentOf(customerId: string): Segment {
-    return segmentOf(this.histories.get(customerId), this.now());
+    this.orders = orderStore(store);
+    this.seen = store.table<{ at: number }>('seen_events');
+    this.stock = store.table<StockLevel>('stock');
+    this.histories = store.table<CustomerHistory>('customers');
+    this.early = store.table<Early>('early_events');
   }
 
   get caughtUp(): boolean {
     return this.live;
   }
 
-  /** Units available now: initial stock, minus reservations, plus releases. */
+  order(orderId: string): OrderView | undefined {
+    return this.orders.get(orderId)?.view;
+  }
+
+  /** Newest first; every customer's orders when `customerId` is undefined. */
+  ordersOf(customerId: string | undefined, limit = 200): OrderView[] {
+    return this.orders.list(customerId, limit);
+  }
+
+  /** Units available now, as inventory last reported them. */
   stockOf(productId: string): number {
-    return (productById(productId)?.initialStock ?? 0) + (this.stockDelta.get(productId) ?? 0);
+    return this.stock.get(productId)?.available ?? productById(productId)?.initialStock ?? 0;
+  }
+
+  /** The customer's segment now, from the same history analytics keeps (seed + completed orders). */
+  segmentOf(customerId: string): Segment {
+    return segmentOf(this.historyOf(customerId), this.now());
   }
 
   /** Partitions still to read up to (exclusive end offset) before the projection counts as live. */
@@ -100,32 +118,72 @@ export class OrderProjection extends EventEmitter {
     if (this.behind.size === 0) this.live = true;
   }
 
+  /** Applies one consumed event (idempotent: an event id seen before changes nothing). */
   apply(event: DecodedEvent, meta: EventMeta): void {
     this.advance(meta.topic, meta.partition, meta.offset);
-    if (this.seen.has(event.id)) return;
-    this.seen.add(event.id);
-    if (event.name === 'StockReserved') this.addStock(event.data.items, -1);
-    if (event.name === 'StockReleased') this.addStock(event.data.items, +1);
+    const emitted: (() => void)[] = [];
+    this.store.transaction(() => this.applyInTransaction(event, meta, emitted));
+    for (const emit of emitted) emit();
+  }
 
+  /** Pending orders past their deadline whose timeout has not been published yet. */
+  overdue(deadlineMs: number): OrderView[] {
+    return this.orders.overdue(new Date(this.now() - deadlineMs).toISOString());
+  }
+
+  /** Notes that an order's timeout was published, so it is published once. */
+  timeoutRequested(orderId: string): void {
+    const stored = this.orders.get(orderId);
+    if (stored) this.orders.put({ ...stored, timeoutRequested: true });
+  }
+
+  /** Deletes orders whose saga ended before `cutoffMs`, and event ids older than a day. */
+  evict(cutoffMs: number): void {
+    this.orders.evictSettledBefore(cutoffMs);
+    this.seen.evictSettledBefore(this.now() - DAY_MS);
+    this.early.evictSettledBefore(cutoffMs);
+  }
+
+  private applyInTransaction(event: DecodedEvent, meta: EventMeta, emitted: (() => void)[]) {
+    if (this.seen.get(event.id)) return;
+    this.seen.put(event.id, { at: this.now() }, { settled: true });
+    this.recordStock(event);
     const orderId = (event.data as { orderId?: string }).orderId;
     if (!orderId) return;
     if (event.name === 'OrderPlaced') {
-      this.place(event, meta.message);
-      this.record(this.orders.get(orderId)!, event, meta);
+      const stored = this.orders.get(orderId) ?? {
+        view: placed(event, meta),
+        timeoutRequested: false,
+      };
+      this.record(stored, event, meta, emitted);
       // Topics are read independently, so an order's later events can arrive before it did.
       const early = this.early.get(orderId) ?? [];
       this.early.delete(orderId);
       early.sort((a, b) => a.event.time.localeCompare(b.event.time));
-      for (const e of early) this.record(this.orders.get(orderId)!, e.event, e.meta);
+      for (const e of early) this.record(stored, e.event, e.meta, emitted);
+      this.orders.put(stored);
       return;
     }
-    const order = this.orders.get(orderId);
-    if (order) this.record(order, event, meta);
-    else this.early.set(orderId, [...(this.early.get(orderId) ?? []), { event, meta }]);
+    const stored = this.orders.get(orderId);
+    if (!stored) {
+      this.early.put(orderId, [...(this.early.get(orderId) ?? []), { event, meta }], {
+        settled: true,
+      });
+      return;
+    }
+    this.record(stored, event, meta, emitted);
+    this.orders.put(stored);
   }
 
-  private record(order: OrderView, event: DecodedEvent, meta: EventMeta): void {
+  private record(
+    stored: StoredOrder,
+    event: DecodedEvent,
+    meta: EventMeta,
+    emitted: (() => void)[],
+  ) {
+    const order = stored.view;
     const journey: JourneyEvent = {
+      seq: order.events.length + 1,
       type: event.name,
       topic: meta.topic,
       partition: meta.partition,
@@ -139,36 +197,27 @@ export class OrderProjection extends EventEmitter {
     let at = order.events.length;
     while (at > 0 && order.events[at - 1]!.at > journey.at) at--;
     order.events.splice(at, 0, journey);
-    this.emit(`journey:${order.orderId}`, journey);
-    if (order.status === 'pending') this.settle(order, event);
+    emitted.push(() => this.emit(`journey:${order.orderId}`, journey));
+    const wasPending = order.status === 'pending';
+    if (wasPending) this.settle(order, event);
+    const wasComplete = order.sagaComplete;
     order.sagaComplete = sagaComplete(order.events);
-  }
-
-  private place(event: DecodedEvent<'OrderPlaced'>, message: KafkaMessage): void {
-    const o = event.data;
-    if (this.orders.has(o.orderId)) return;
-    const traceparent = headerString(message.headers, 'traceparent') ?? '';
-    this.orders.set(o.orderId, {
-      orderId: o.orderId,
-      customerId: o.customerId,
-      country: o.country,
-      items: o.items.map((i) => ({ ...i, name: productById(i.productId)?.name ?? i.productId })),
-      totalCents: o.totalCents,
-      status: 'pending',
-      placedAt: o.placedAt,
-      traceId: traceparent.split('-')[1] ?? '',
-      synthetic: o.synthetic,
-      sagaComplete: false,
-      events: [],
-    });
+    if (wasPending && order.status !== 'pending') {
+      const snapshot = structuredClone(order);
+      emitted.push(() => this.emit(`status:${order.orderId}`, snapshot));
+    }
+    if (!wasComplete && order.sagaComplete) {
+      const snapshot = structuredClone(order);
+      emitted.push(() => this.emit(`complete:${order.orderId}`, snapshot));
+    }
   }
 
   private settle(order: OrderView, event: DecodedEvent): void {
     if (event.name === 'PaymentAuthorized') {
       order.status = 'completed';
-      this.histories.set(
+      this.histories.put(
         order.customerId,
-        withPurchase(this.histories.get(order.customerId), {
+        withPurchase(this.historyOf(order.customerId), {
           amountCents: event.data.amountCents,
           at: Date.parse(event.data.authorizedAt),
         }),
@@ -176,16 +225,22 @@ export class OrderProjection extends EventEmitter {
     } else if (event.name === 'PaymentDeclined') {
       order.status = 'failed';
       order.reason = event.data.reason;
-      order.detail = `payment declined: ${event.data.reason.replace(/_/g, ' ')}`;
+      order.detail =
+        event.data.reason === 'timeout'
+          ? 'no payment decision before the order’s deadline'
+          : `payment declined: ${event.data.reason.replace(/_/g, ' ')}`;
     } else if (event.name === 'StockRejected') {
       order.status = 'failed';
-      order.reason = 'out_of_stock';
-      order.detail = event.data.shortages
-        .map(
-          (s) =>
-            `${productById(s.productId)?.name ?? s.productId}: ${s.requested} requested, ${s.available} available`,
-        )
-        .join('; ');
+      order.reason = event.data.reason;
+      order.detail =
+        event.data.reason === 'cancelled'
+          ? 'cancelled before stock was reserved'
+          : event.data.shortages
+              .map(
+                (s) =>
+                  `${productById(s.productId)?.name ?? s.productId}: ${s.requested} requested, ${s.available} available`,
+              )
+              .join('; ');
     } else return;
     order.completedAt = event.time;
     if (this.live && this.metrics) {
@@ -200,12 +255,27 @@ export class OrderProjection extends EventEmitter {
         labels,
       );
     }
-    this.emit(`status:${order.orderId}`, order);
   }
 
-  private addStock(items: { productId: string; quantity: number }[], sign: 1 | -1): void {
-    for (const { productId, quantity } of items)
-      this.stockDelta.set(productId, (this.stockDelta.get(productId) ?? 0) + sign * quantity);
+  /** Keeps the newest level inventory reported for each product (events can arrive out of order). */
+  private recordStock(event: DecodedEvent): void {
+    const levels =
+      event.name === 'StockReserved' || event.name === 'StockReleased'
+        ? (event.data.levels ?? [])
+        : event.name === 'StockReplenished'
+          ? [event.data.level]
+          : [];
+    for (const level of levels) {
+      const known = this.stock.get(level.productId);
+      if (!known || known.version < level.version) this.stock.put(level.productId, level);
+    }
+  }
+
+  private historyOf(customerId: string): CustomerHistory | undefined {
+    const stored = this.histories.get(customerId);
+    if (stored) return stored;
+    const persona = personas.find((p) => p.customerId === customerId);
+    return persona ? seedHistory(persona, this.now()) : undefined;
   }
 
   private advance(topic: string, partition: number, offset: string): void {
@@ -217,10 +287,27 @@ export class OrderProjection extends EventEmitter {
   }
 }
 
+function placed(event: DecodedEvent<'OrderPlaced'>, meta: EventMeta): OrderView {
+  const o = event.data;
+  return {
+    orderId: o.orderId,
+    customerId: o.customerId,
+    country: o.country,
+    items: o.items.map((i) => ({ ...i, name: productById(i.productId)?.name ?? i.productId })),
+    totalCents: o.totalCents,
+    status: 'pending',
+    placedAt: o.placedAt,
+    traceId: meta.traceparent?.split('-')[1] ?? '',
+    synthetic: o.synthetic,
+    sagaComplete: false,
+    events: [],
+  };
+}
+
 /**
  * Whether an order's saga is over, from the events it has (whatever order they were read in): an
- * authorization or a stock rejection ends it; a declined payment ends it once the reservation has
- * been released.
+ * authorization or a stock rejection ends it; a declined payment ends it once inventory has
+ * answered too (released the reservation, or never reserved).
  */
 export function sagaComplete(events: Pick<JourneyEvent, 'type'>[]): boolean {
   const has = (type: string) => events.some((e) => e.type === type);
@@ -229,49 +316,4 @@ export function sagaComplete(events: Pick<JourneyEvent, 'type'>[]): boolean {
     has('StockRejected') ||
     (has('PaymentDeclined') && has('StockReleased'))
   );
-}
-
-/** Connects the projection to Kafka; resolves once its consumer is running. */
-export async function startProjection(
-  kafka: Kafka,
-  projection: OrderProjection,
-  log: Logger,
-): Promise<Consumer> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const existing = new Set(await admin.listTopics());
-  const topics = PROJECTION_TOPICS.filter((t) => existing.has(t));
-  const targets = [];
-  for (const topic of topics) {
-    for (const { partition, high } of await admin.fetchTopicOffsets(topic))
-      targets.push({ topic, partition, high: Number(high) });
-  }
-  await admin.disconnect();
-  projection.setCatchUpTargets(targets);
-  const consumer = kafka.consumer({
-    groupId: 'gateway-projection',
-    sessionTimeout: 10_000,
-    heartbeatInterval: 1_000,
-    maxWaitTimeInMs: 500,
-  });
-  await consumer.connect();
-  for (const topic of PROJECTION_TOPICS) await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    partitionsConsumedConcurrently: 3,
-    eachMessage: async ({ topic, partition, message }) => {
-      let event: DecodedEvent;
-      try {
-        event = decodeEvent(message);
-      } catch (err) {
-        log.warn(
-          { topic, partition, offset: message.offset, err },
-          'projection skipped an undecodable message',
-        );
-        return;
-      }
-      projection.apply(event, { topic, partition, offset: message.offset, message });
-    },
-  });
-  return consumer;
 }

@@ -1,44 +1,80 @@
 // The HTTP contract against a real broker (in-process) and the real publisher: good requests are
 // accepted; every kind of bad input is a 4xx problem document naming the problem, never a 5xx.
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBroker, type Broker } from '@webstore/embedded-kafka';
 import { createLogger } from '@webstore/observability/logger';
 import { createMetrics } from '@webstore/observability/metrics';
+import { openStore, type StateStore } from '@webstore/consumer-runtime/store';
 import { createPublisher } from '@webstore/producer-client';
-import { createApp, loadConfig, OrderProjection } from '../src/app.js';
+import { decodeEvent, encodeEvent, type EventInput, type EventName } from '@webstore/schemas';
+import { waitFor } from '@webstore/testkit';
+import { createApp, idempotencyKeys, loadConfig, OrderProjection } from '../src/app.js';
 
 let broker: Broker;
+let kafka: InstanceType<typeof kafkajs.Kafka>;
 let producer: kafkajs.Producer;
-let server: Server;
+let gateway: Gateway;
 let base: string;
+const dataDir = mkdtempSync(join(tmpdir(), 'gateway-http-'));
+
+interface Gateway {
+  server: Server;
+  base: string;
+  store: StateStore;
+  projection: OrderProjection;
+  close(): Promise<void>;
+}
+
+/** The app on a free port with its state under `dataDir` (reopened by a restart). */
+async function startGateway(): Promise<Gateway> {
+  const store = openStore(join(dataDir, 'gateway.db'));
+  const projection = new OrderProjection(store);
+  const app = createApp({
+    config: loadConfig({ KAFKA_BROKERS: broker.bootstrap, PAYMENT_URL: 'http://127.0.0.1:9' }),
+    publisher: createPublisher({ producer, source: '/webstore/gateway' }),
+    projection,
+    keys: idempotencyKeys(store),
+    metrics: createMetrics(),
+    log: createLogger('gateway', { level: 'fatal' }),
+    readiness: { kafka: () => true, projectionCaughtUp: () => true },
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    server,
+    store,
+    projection,
+    base: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      store.close();
+    },
+  };
+}
 
 beforeAll(async () => {
   broker = await createBroker({ port: 0, defaultPartitions: 3 });
-  const kafka = new kafkajs.Kafka({
+  kafka = new kafkajs.Kafka({
     brokers: [broker.bootstrap],
     logLevel: kafkajs.logLevel.NOTHING,
   });
   producer = kafka.producer();
   await producer.connect();
-  const app = createApp({
-    config: loadConfig({ KAFKA_BROKERS: broker.bootstrap, PAYMENT_URL: 'http://127.0.0.1:9' }),
-    publisher: createPublisher({ producer, source: '/webstore/gateway' }),
-    projection: new OrderProjection(),
-    metrics: createMetrics(),
-    log: createLogger('gateway', { level: 'fatal' }),
-    readiness: { kafka: () => true, projectionCaughtUp: () => true },
-  });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  gateway = await startGateway();
+  base = gateway.base;
 });
 
 afterAll(async () => {
-  server?.close();
+  await gateway?.close();
   await producer?.disconnect();
   await broker?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const USER = 'user-token-123';
@@ -223,5 +259,171 @@ describe('bad input gets a 4xx problem document naming the problem', () => {
     const route = await call('/api/nothing-here');
     expect(route.status).toBe(404);
     expect(route.type).toContain('application/problem+json');
+  });
+});
+
+/** OrderPlaced messages on the orders topic for an order id, read from the beginning. */
+async function placedMessages(orderId: string): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const total = (await admin.fetchTopicOffsets('webstore.orders.v1')).reduce(
+    (n, p) => n + Number(p.high),
+    0,
+  );
+  await admin.disconnect();
+  const seen: kafkajs.KafkaMessage[] = [];
+  const reader = kafka.consumer({
+    groupId: `reader-${Date.now()}-${Math.random()}`,
+    maxWaitTimeInMs: 100,
+  });
+  await reader.connect();
+  await reader.subscribe({ topic: 'webstore.orders.v1', fromBeginning: true });
+  await reader.run({ eachMessage: async ({ message }) => void seen.push(message) });
+  await waitFor(() => seen.length >= total, { timeoutMs: 20_000, message: `read ${total} orders` });
+  await reader.disconnect();
+  return seen.filter((m) => m.key?.toString() === orderId).map((m) => m.headers!.ce_id!.toString());
+}
+
+/** Delivers an event to the projection as its consumer would. */
+function deliver<N extends EventName>(name: N, data: EventInput<N>, offset: number) {
+  const encoded = encodeEvent(name, data, { source: '/webstore/test', key: 'k' });
+  gateway.projection.apply(decodeEvent(encoded), {
+    topic: 'test',
+    partition: 0,
+    offset: String(offset),
+  });
+}
+
+/** Opens an SSE stream: its frames (`id`, `event`, `data`) as they arrive, and its end. */
+function openStream(path: string, headers: Record<string, string> = {}) {
+  const frames: Record<string, string>[] = [];
+  const done = (async () => {
+    const response = await fetch(`${base}${path}`, {
+      headers: { authorization: `Bearer ${USER}`, ...headers },
+      signal: AbortSignal.timeout(15_000),
+    });
+    let buffered = '';
+    for await (const chunk of response.body!) {
+      buffered += Buffer.from(chunk).toString('utf8');
+      let end: number;
+      while ((end = buffered.indexOf('\n\n')) >= 0) {
+        const block = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        if (block.startsWith(':')) continue;
+        frames.push(
+          Object.fromEntries(
+            block.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]),
+          ),
+        );
+      }
+    }
+    return frames;
+  })();
+  return { frames, done };
+}
+
+describe('exactly one order per Idempotency-Key, readable at once', () => {
+  it('three concurrent requests with one key place one order, and all three get its id', async () => {
+    const headers = { 'idempotency-key': `concurrent-${Date.now()}` };
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => call('/api/orders', { token: USER, body: order, headers })),
+    );
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
+    const ids = new Set(answers.map((a) => a.body.orderId));
+    expect(ids.size).toBe(1);
+    expect(await placedMessages([...ids][0]!)).toHaveLength(1);
+  });
+
+  it('remembers a key across a restart: the retry gets the same order and publishes nothing', async () => {
+    const headers = { 'idempotency-key': `restart-${Date.now()}` };
+    const first = await call('/api/orders', { token: USER, body: order, headers });
+    await gateway.close();
+    gateway = await startGateway();
+    base = gateway.base;
+    const retry = await call('/api/orders', { token: USER, body: order, headers });
+    expect(retry).toMatchObject({ status: 202, body: first.body });
+    expect(await placedMessages(first.body.orderId)).toHaveLength(1);
+  });
+
+  it('answers GET /api/orders/:id with the pending order the moment the 202 is sent', async () => {
+    const placed = await call('/api/orders', { token: USER, body: order });
+    const read = await call(`/api/orders/${placed.body.orderId}`, { token: USER });
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({
+      orderId: placed.body.orderId,
+      status: 'pending',
+      sagaComplete: false,
+    });
+    expect(read.body.events.map((e: { type: string }) => e.type)).toEqual(['OrderPlaced']);
+  });
+});
+
+describe('the journey stream', () => {
+  it('stays open past the decline until the release, numbers its events, and resumes after Last-Event-ID', async () => {
+    const { body } = await call('/api/orders', { token: USER, body: order });
+    const orderId: string = body.orderId;
+    const now = () => new Date().toISOString();
+    const line = [{ productId: 'sku-lamp', quantity: 2 }];
+    const stream = openStream(`/api/orders/${orderId}/events`);
+    await waitFor(() => stream.frames.length === 1, { message: 'the stream sends OrderPlaced' });
+    deliver(
+      'StockReserved',
+      {
+        orderId,
+        reservationId: `res-${orderId}`,
+        items: line,
+        customerId: 'cust-ana',
+        country: 'BR',
+        totalCents: 11800,
+        reservedAt: now(),
+      },
+      1,
+    );
+    deliver(
+      'PaymentDeclined',
+      {
+        orderId,
+        customerId: 'cust-ana',
+        country: 'BR',
+        amountCents: 11800,
+        currency: 'USD',
+        reason: 'card_declined',
+        declinedAt: now(),
+      },
+      2,
+    );
+    // Failed, but not over: the stream must stay open for the compensation.
+    await waitFor(() => stream.frames.some((f) => f.event === 'status'), {
+      message: 'the failed status on the stream',
+    });
+    deliver(
+      'StockReleased',
+      {
+        orderId,
+        reservationId: `res-${orderId}`,
+        items: line,
+        reason: 'payment_declined',
+        releasedAt: now(),
+      },
+      3,
+    );
+    const frames = await stream.done;
+    expect(frames.map((f) => [f.event, f.id])).toEqual([
+      ['journey', '1'],
+      ['journey', '2'],
+      ['journey', '3'],
+      ['status', undefined],
+      ['journey', '4'],
+      ['complete', undefined],
+    ]);
+    // A reconnect after event 2 gets 3 and 4, the status and the end: no gap, no repeat.
+    const resumed = await openStream(`/api/orders/${orderId}/events`, { 'last-event-id': '2' })
+      .done;
+    expect(resumed.map((f) => [f.event, f.id])).toEqual([
+      ['journey', '3'],
+      ['journey', '4'],
+      ['status', undefined],
+      ['complete', undefined],
+    ]);
   });
 });

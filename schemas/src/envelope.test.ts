@@ -15,6 +15,15 @@ const samples: { [N in EventName]: EventInput<N> } = {
     totalCents: 17800,
     placedAt: now,
   },
+  OrderTimedOut: {
+    orderId: 'ord-1',
+    customerId: 'cust-ana',
+    country: 'BR',
+    totalCents: 17800,
+    placedAt: now,
+    deadlineMs: 30_000,
+    timedOutAt: now,
+  },
   StockReserved: {
     orderId: 'ord-1',
     reservationId: 'res-1',
@@ -36,6 +45,19 @@ const samples: { [N in EventName]: EventInput<N> } = {
     items: [{ productId: 'sku-kettle', quantity: 2 }],
     reason: 'payment_declined',
     releasedAt: now,
+  },
+  StockReplenished: {
+    productId: 'sku-kettle',
+    quantity: 50,
+    level: {
+      productId: 'sku-kettle',
+      available: 55,
+      reserved: 2,
+      sold: 40,
+      restocked: 50,
+      version: 43,
+    },
+    replenishedAt: now,
   },
   PaymentAuthorized: {
     orderId: 'ord-1',

@@ -17,11 +17,17 @@ export {
   type EventInput,
   type EventName,
 } from './events/catalog.js';
-export { COUNTRY_CODES, CountryCode, OrderLine, StockLine } from './events/common.js';
-export { OrderPlaced } from './events/orders.js';
-export { StockRejected, StockReleased, StockReserved } from './events/inventory.js';
+export { COUNTRY_CODES, CountryCode, OrderLine, StockLevel, StockLine } from './events/common.js';
+export { OrderPlaced, OrderTimedOut } from './events/orders.js';
+export {
+  StockRejected,
+  StockReleased,
+  StockReplenished,
+  StockReserved,
+} from './events/inventory.js';
 export {
   DECLINE_REASONS,
+  PAYMENT_DECLINE_REASONS,
   DeclineReason,
   PaymentAuthorized,
   PaymentDeclined,

@@ -3,7 +3,7 @@ export interface TopicSpec {
   readonly name: string;
   readonly partitions: number;
   /** What the record key is, so one entity's events stay in order on one partition. */
-  readonly key: 'orderId' | 'sessionId';
+  readonly key: 'orderId' | 'sessionId' | 'orderId or productId';
   /** Event names (see `eventCatalog`) that may appear on the topic. */
   readonly events: readonly string[];
   readonly retentionMs: number;
@@ -27,17 +27,17 @@ export const topicCatalog: readonly TopicSpec[] = [
     name: TOPICS.orders,
     partitions: 3,
     key: 'orderId',
-    events: ['OrderPlaced'],
+    events: ['OrderPlaced', 'OrderTimedOut'],
     retentionMs: 7 * DAY_MS,
-    description: 'Checkouts accepted by the gateway.',
+    description: 'Checkouts accepted by the gateway, and orders that saw no outcome in time.',
   },
   {
     name: TOPICS.inventory,
     partitions: 3,
-    key: 'orderId',
-    events: ['StockReserved', 'StockRejected', 'StockReleased'],
+    key: 'orderId or productId',
+    events: ['StockReserved', 'StockRejected', 'StockReleased', 'StockReplenished'],
     retentionMs: 7 * DAY_MS,
-    description: 'Stock reservations, rejections and compensating releases.',
+    description: 'Stock reservations, rejections, compensating releases and restocks.',
   },
   {
     name: TOPICS.payments,

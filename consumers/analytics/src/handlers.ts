@@ -1,26 +1,23 @@
 // Analytics counts the funnel (browse → view → add to cart → checkout started → complete) by
-// country, customer actions by segment, and revenue. It reads every topic.
-import type { Handlers, Journal } from '@webstore/consumer-runtime';
+// country, customer actions by segment, and revenue. It reads every topic. Activity events are
+// counted once per event id (the runtime's dedupe); order facts once per order (analytics' state).
+import type { Handlers } from '@webstore/consumer-runtime';
 import type { WebstoreMetrics } from '@webstore/observability/metrics';
-import { segmentOf, type CustomerHistory } from '@webstore/schemas';
-import { applyPurchase, type PurchaseRecord } from './domain.js';
+import { segmentOf } from '@webstore/schemas';
+import type { AnalyticsState, OrderFact } from './domain.js';
 
 type Stage =
   'browse_catalog' | 'view_product' | 'add_to_cart' | 'checkout_started' | 'checkout_complete';
 
-export function analyticsHandlers(
-  histories: Map<string, CustomerHistory>,
-  journal: Journal<PurchaseRecord>,
-  metrics: WebstoreMetrics,
-): Handlers {
+export function analyticsHandlers(state: AnalyticsState, metrics: WebstoreMetrics): Handlers {
   const funnel = (stage: Stage, country: string, synthetic: boolean) =>
     metrics.funnelStage.add(1, { stage, country, synthetic: String(synthetic) });
+  const segment = (customerId: string) => segmentOf(state.historyOf(customerId), Date.now());
   const action = (customerId: string | undefined, name: string) => {
-    if (customerId)
-      metrics.customerSegment.add(1, {
-        segment: segmentOf(histories.get(customerId), Date.now()),
-        action: name,
-      });
+    if (customerId) metrics.customerSegment.add(1, { segment: segment(customerId), action: name });
+  };
+  const orderAction = (orderId: string, customerId: string, fact: OrderFact) => {
+    if (state.count(orderId, fact)) action(customerId, fact);
   };
   return {
     CatalogBrowsed: ({ event: { data } }) => funnel('browse_catalog', data.country, data.synthetic),
@@ -36,22 +33,24 @@ export function analyticsHandlers(
       funnel('checkout_started', data.country, data.synthetic);
       action(data.customerId, 'checkout_started');
     },
-    OrderPlaced: ({ event: { data } }) => action(data.customerId, 'order_placed'),
-    PaymentDeclined: ({ event: { data } }) => action(data.customerId, 'payment_declined'),
+    OrderPlaced: ({ event: { data } }) =>
+      orderAction(data.orderId, data.customerId, 'order_placed'),
+    PaymentDeclined: ({ event: { data } }) =>
+      orderAction(data.orderId, data.customerId, 'payment_declined'),
     PaymentAuthorized: ({ event, message }) => {
       const data = event.data;
-      const synthetic = message.headers?.webstore_synthetic?.toString() === 'true';
-      funnel('checkout_complete', data.country, synthetic);
-      const segment = segmentOf(histories.get(data.customerId), Date.now());
-      metrics.customerSegment.add(1, { segment, action: 'purchase' });
-      metrics.revenue.add(data.amountCents, { country: data.country, segment });
-      const record = {
+      // The segment the customer was in when buying, before this purchase counts.
+      const before = segment(data.customerId);
+      const purchase = {
         customerId: data.customerId,
         amountCents: data.amountCents,
         at: Date.parse(data.authorizedAt),
       };
-      journal.append(record);
-      applyPurchase(histories, record);
+      if (!state.count(data.orderId, 'purchase', purchase)) return;
+      const synthetic = message.headers?.webstore_synthetic?.toString() === 'true';
+      funnel('checkout_complete', data.country, synthetic);
+      metrics.customerSegment.add(1, { segment: before, action: 'purchase' });
+      metrics.revenue.add(data.amountCents, { country: data.country, segment: before });
     },
   };
 }

@@ -1,6 +1,6 @@
-import { openJournal, runService } from '@webstore/consumer-runtime';
-import { personas, seedHistory, TOPICS, type CustomerHistory } from '@webstore/schemas';
-import { applyPurchase, type PurchaseRecord } from './domain.js';
+import { runService } from '@webstore/consumer-runtime';
+import { TOPICS } from '@webstore/schemas';
+import { analyticsState } from './domain.js';
 import { analyticsHandlers } from './handlers.js';
 
 await runService({
@@ -10,19 +10,8 @@ await runService({
   // A natural batch consumer: it only counts. Its spans then link to the producers' spans instead
   // of joining their traces (the saga's consumers stay on eachMessage, one trace per order).
   mode: 'batch',
-  setup({ config, metrics }) {
-    const histories = new Map<string, CustomerHistory>();
-    // The demo personas arrive with some history, so every segment (at_risk included) shows up.
-    for (const p of personas) {
-      const seed = seedHistory(p, Date.now());
-      if (seed) histories.set(p.customerId, seed);
-    }
-    const journal = openJournal<PurchaseRecord>(`${config.dataDir}/purchases.jsonl`, (r) =>
-      applyPurchase(histories, r),
-    );
-    return {
-      handlers: analyticsHandlers(histories, journal, metrics),
-      close: () => journal.close(),
-    };
+  setup({ metrics, store }) {
+    const state = analyticsState(store);
+    return { handlers: analyticsHandlers(state, metrics), evict: (cutoff) => state.evict(cutoff) };
   },
 });

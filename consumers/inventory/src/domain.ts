@@ -1,24 +1,7 @@
-// Inventory's stock keeping, as pure state transitions. For every product,
-// available + reserved + sold == initial stock, whatever the order of events (a test checks it).
-import { products, type OrderPlaced, type StockLine } from '@webstore/schemas';
-
-export interface StockLevel {
-  available: number;
-  reserved: number;
-  sold: number;
-}
-
-export interface Reservation {
-  reservationId: string;
-  items: StockLine[];
-  status: 'reserved' | 'sold' | 'released';
-}
-
-export interface InventoryState {
-  stock: Map<string, StockLevel>;
-  reservations: Map<string, Reservation>;
-  rejections: Map<string, Shortage[]>;
-}
+// Inventory's stock keeping, as pure functions over stock levels. Inventory is the source of
+// truth: every change produces the new level, with a version one higher, and its events carry it.
+// For every product, available + reserved + sold == initial stock + restocked (a test checks it).
+import { productById, type OrderPlaced, type StockLevel, type StockLine } from '@webstore/schemas';
 
 export interface Shortage {
   productId: string;
@@ -26,75 +9,87 @@ export interface Shortage {
   available: number;
 }
 
-/** Journal records: replaying them rebuilds the state. */
-export type InventoryRecord =
-  | { t: 'reserve'; orderId: string; items: StockLine[] }
-  | { t: 'reject'; orderId: string; shortages: Shortage[] }
-  | { t: 'release'; orderId: string }
-  | { t: 'sell'; orderId: string };
+export type ReservationPlan =
+  { ok: true; items: StockLine[]; levels: StockLevel[] } | { ok: false; shortages: Shortage[] };
 
-export function initialInventory(): InventoryState {
-  return {
-    stock: new Map(
-      products.map((p) => [p.id, { available: p.initialStock, reserved: 0, sold: 0 }]),
-    ),
-    reservations: new Map(),
-    rejections: new Map(),
-  };
+/** A product's level before any order: its initial stock (none for a product not in the catalog). */
+export function initialLevel(productId: string): StockLevel {
+  const available = productById(productId)?.initialStock ?? 0;
+  return { productId, available, reserved: 0, sold: 0, restocked: 0, version: 0 };
 }
 
-/** Decides a reservation for an order: all lines or nothing. Does not change the state. */
-export function decideReservation(
-  state: InventoryState,
-  order: Pick<OrderPlaced, 'orderId' | 'items'>,
-): InventoryRecord {
+/** Reserves every line of an order or none: the new levels, or what is short. */
+export function planReservation(
+  levelOf: (productId: string) => StockLevel,
+  order: Pick<OrderPlaced, 'items'>,
+): ReservationPlan {
   const wanted = new Map<string, number>();
   for (const line of order.items)
     wanted.set(line.productId, (wanted.get(line.productId) ?? 0) + line.quantity);
   const shortages: Shortage[] = [];
+  const levels: StockLevel[] = [];
   for (const [productId, requested] of wanted) {
-    const available = state.stock.get(productId)?.available ?? 0;
-    if (available < requested) shortages.push({ productId, requested, available });
+    const level = levelOf(productId);
+    if (!productById(productId) || level.available < requested)
+      shortages.push({ productId, requested, available: level.available });
+    else
+      levels.push({
+        ...level,
+        available: level.available - requested,
+        reserved: level.reserved + requested,
+        version: level.version + 1,
+      });
   }
-  if (shortages.length > 0) return { t: 'reject', orderId: order.orderId, shortages };
+  if (shortages.length > 0) return { ok: false, shortages };
   return {
-    t: 'reserve',
-    orderId: order.orderId,
+    ok: true,
     items: [...wanted].map(([productId, quantity]) => ({ productId, quantity })),
+    levels,
   };
 }
 
-/** Applies a record; records that do not apply (a second release, say) change nothing. */
-export function applyInventory(state: InventoryState, record: InventoryRecord): void {
-  const reservation = state.reservations.get(record.orderId);
-  switch (record.t) {
-    case 'reserve':
-      if (reservation || state.rejections.has(record.orderId)) return;
-      for (const { productId, quantity } of record.items) {
-        const level = state.stock.get(productId)!;
-        level.available -= quantity;
-        level.reserved += quantity;
-      }
-      state.reservations.set(record.orderId, {
-        reservationId: reservationIdOf(record.orderId),
-        items: record.items,
-        status: 'reserved',
-      });
-      return;
-    case 'reject':
-      if (!reservation) state.rejections.set(record.orderId, record.shortages);
-      return;
-    case 'release':
-    case 'sell':
-      if (reservation?.status !== 'reserved') return;
-      for (const { productId, quantity } of reservation.items) {
-        const level = state.stock.get(productId)!;
-        level.reserved -= quantity;
-        if (record.t === 'release') level.available += quantity;
-        else level.sold += quantity;
-      }
-      reservation.status = record.t === 'release' ? 'released' : 'sold';
-  }
+/** Reserved units go back to available (a declined payment) or become sold (an authorized one). */
+export function settleLine(
+  level: StockLevel,
+  quantity: number,
+  outcome: 'release' | 'sell',
+): StockLevel {
+  return {
+    ...level,
+    reserved: level.reserved - quantity,
+    available: outcome === 'release' ? level.available + quantity : level.available,
+    sold: outcome === 'sell' ? level.sold + quantity : level.sold,
+    version: level.version + 1,
+  };
+}
+
+export interface RestockPolicy {
+  /** Restock when available falls below this. */
+  threshold: number;
+  /** Units added per restock. */
+  quantity: number;
+}
+
+/** The level after a restock, when the product has fallen below the threshold. */
+export function restocked(level: StockLevel, policy: RestockPolicy): StockLevel | undefined {
+  if (policy.quantity <= 0 || level.available >= policy.threshold) return undefined;
+  return {
+    ...level,
+    available: level.available + policy.quantity,
+    restocked: level.restocked + policy.quantity,
+    version: level.version + 1,
+  };
+}
+
+/** The conservation law every level obeys. */
+export function conserved(level: StockLevel): boolean {
+  const initial = productById(level.productId)?.initialStock ?? 0;
+  return (
+    level.available >= 0 &&
+    level.reserved >= 0 &&
+    level.sold >= 0 &&
+    level.available + level.reserved + level.sold === initial + level.restocked
+  );
 }
 
 export function reservationIdOf(orderId: string): string {

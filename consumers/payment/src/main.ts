@@ -1,24 +1,19 @@
-import { integerFrom, openJournal, runService } from '@webstore/consumer-runtime';
+import { integerFrom, runService } from '@webstore/consumer-runtime';
 import { TOPICS } from '@webstore/schemas';
-import type { PaymentRecord } from './domain.js';
 import { paymentHandlers } from './handlers.js';
 
 await runService({
   name: 'payment',
   defaultPort: 8102,
-  topics: [TOPICS.inventory],
-  setup({ config, metrics, env }) {
+  // Stock reservations to charge, and the orders topic for orders that timed out.
+  topics: [TOPICS.inventory, TOPICS.orders],
+  setup({ metrics, env, store }) {
     const options = {
       seed: integerFrom(env, 'PAYMENT_SEED', 42),
       latencyMs: integerFrom(env, 'PAYMENT_LATENCY_MS', 30, 0, 10_000),
     };
-    const payments = new Map<string, PaymentRecord>();
-    const journal = openJournal<PaymentRecord>(`${config.dataDir}/payments.jsonl`, (r) =>
-      payments.set(r.orderId, r),
-    );
-    return {
-      handlers: paymentHandlers(payments, journal, metrics, options),
-      close: () => journal.close(),
-    };
+    const handlers = paymentHandlers(store, metrics, options);
+    const payments = store.table('payments');
+    return { handlers, evict: (cutoff) => payments.evictSettledBefore(cutoff) };
   },
 });

@@ -5,7 +5,13 @@ export interface ServiceConfig {
   port: number;
   host: string;
   dataDir: string;
+  /** How long processed event ids are remembered for dedupe. */
+  dedupeWindowMs: number;
+  /** How long settled state (decided payments, closed reservations) is kept. */
+  stateRetentionMs: number;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -26,7 +32,7 @@ export function integerFrom(
   return value;
 }
 
-/** Reads KAFKA_BROKERS, PORT, HOST and DATA_DIR. */
+/** Reads KAFKA_BROKERS, PORT, HOST, DATA_DIR, DEDUPE_WINDOW_MS and STATE_RETENTION_MS. */
 export function loadServiceConfig(
   env: NodeJS.ProcessEnv,
   service: string,
@@ -46,5 +52,9 @@ export function loadServiceConfig(
     port: integerFrom(env, 'PORT', defaultPort, 0, 65_535),
     host: env.HOST || '127.0.0.1',
     dataDir: env.DATA_DIR || `.data/${service}`,
+    dedupeWindowMs: integerFrom(env, 'DEDUPE_WINDOW_MS', DAY_MS, 1000),
+    // As long as the topics keep events (7 days), so a replay of any retained window finds the
+    // decisions it must not repeat.
+    stateRetentionMs: integerFrom(env, 'STATE_RETENTION_MS', 7 * DAY_MS, 1000),
   };
 }

@@ -1,5 +1,6 @@
 // The consumer loop every service runs. Per message: decode and validate; skip an event id already
-// processed; run the handler, retrying errors flagged `retriable` with backoff; dead-letter anything
+// processed within the dedupe window (kept in the service's state store, so it survives restarts
+// and stays bounded); run the handler, retrying errors flagged `retriable` with backoff; dead-letter anything
 // else (with headers naming the error and origin) and move on. kafkajs resolves an offset only after
 // eachMessage returns (in batch mode, the runtime resolves each offset after its message), and the
 // handler never throws, so commits cover processed messages only.
@@ -23,7 +24,7 @@ import {
 import type { Logger } from '@webstore/observability/logger';
 import type { WebstoreMetrics } from '@webstore/observability/metrics';
 import { backoffMs, isRetriable } from './errors.js';
-import { openJournal, type Journal } from './journal.js';
+import type { StateStore } from './store.js';
 
 export interface HandlerContext<N extends EventName = EventName> {
   event: DecodedEvent<N>;
@@ -32,8 +33,19 @@ export interface HandlerContext<N extends EventName = EventName> {
   offset: string;
   message: KafkaMessage;
   log: Logger;
-  /** Publishes an event caused by this one (derived id, causation header; synthetic and replay markers carried). */
-  publish<M extends EventName>(name: M, data: EventInput<M>, key: string): Promise<Published>;
+  /** The service's state: read and change it in `store.transaction`, before publishing. */
+  store: StateStore;
+  /**
+   * Publishes an event caused by this one: causation header, synthetic and replay markers carried,
+   * and an id derived from `businessKey` (default: the record key, i.e. the order id) and the
+   * event name, so a step publishes the same id however often it runs.
+   */
+  publish<M extends EventName>(
+    name: M,
+    data: EventInput<M>,
+    key: string,
+    options?: { businessKey?: string },
+  ): Promise<Published>;
 }
 
 export type Handler<N extends EventName = EventName> = (
@@ -48,8 +60,10 @@ export interface ConsumerServiceOptions {
   handlers: Handlers;
   log: Logger;
   metrics: WebstoreMetrics;
-  /** Where processed event ids are kept so dedupe survives a restart; omit for memory only. */
-  dataDir?: string;
+  /** The service's state store; processed event ids are kept in it for the dedupe window. */
+  store: StateStore;
+  /** How long a processed event id is remembered (default 24 h). */
+  dedupeWindowMs?: number;
   source: string;
   retry?: { maxAttempts?: number; baseMs?: number };
   /** Added before each message: the "slow consumer" fault switch. */
@@ -90,8 +104,10 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   });
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: true });
   const publisher = createPublisher({ producer, source: options.source });
-  const processed = new Set<string>();
-  let journal: Journal<{ id: string }> | undefined;
+  const { store } = options;
+  const processed = store.table<{ at: number }>('processed_events');
+  const dedupeWindowMs = options.dedupeWindowMs ?? 24 * 60 * 60 * 1000;
+  let evictTimer: NodeJS.Timeout | undefined;
   let joined = false;
   let lagTimer: NodeJS.Timeout | undefined;
   const admin = kafka.admin();
@@ -163,7 +179,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       return;
     }
     const labels = { topic, group: groupId, event_type: event.name };
-    if (processed.has(event.id)) {
+    if (processed.get(event.id)) {
       metrics.consumerMessages.add(1, { ...labels, outcome: 'duplicate' });
       log.info({ eventId: event.id, eventType: event.name }, 'duplicate event skipped');
       return;
@@ -183,9 +199,11 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
         offset: message.offset,
         message,
         log,
-        publish: (name, data, key) =>
+        store,
+        publish: (name, data, key, publishOptions) =>
           publisher.publish(name, data, {
             key,
+            businessKey: publishOptions?.businessKey ?? key,
             causationId: event.id,
             headers: Object.keys(carried).length > 0 ? carried : undefined,
           }),
@@ -207,8 +225,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
         }
       }
     }
-    processed.add(event.id);
-    journal?.append({ id: event.id });
+    processed.put(event.id, { at: Date.now() }, { settled: true });
     metrics.consumerMessages.add(1, { ...labels, outcome: 'processed' });
     metrics.consumerProcessDuration.record((performance.now() - started) / 1000, labels);
   }
@@ -238,10 +255,13 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     publisher,
     ready: () => joined,
     async start() {
-      journal = openJournal<{ id: string }>(
-        options.dataDir ? `${options.dataDir}/processed-events.jsonl` : undefined,
-        (r) => processed.add(r.id),
-      );
+      const evict = () => {
+        const n = processed.evictSettledBefore(Date.now() - dedupeWindowMs);
+        if (n > 0) log.debug({ evicted: n }, 'processed event ids past the dedupe window evicted');
+      };
+      evict();
+      evictTimer = setInterval(evict, Math.min(dedupeWindowMs, 60_000));
+      evictTimer.unref();
       consumer.on(consumer.events.GROUP_JOIN, (e) => {
         joined = true;
         log.info(
@@ -291,9 +311,9 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     },
     async stop() {
       clearInterval(lagTimer);
+      clearInterval(evictTimer);
       await consumer.disconnect(); // waits for in-flight messages, commits, leaves the group
       await Promise.all([producer.disconnect(), admin.disconnect()]);
-      journal?.close();
     },
   };
 }

@@ -11,7 +11,7 @@ export {
   type Faults,
   type ManagementServerOptions,
 } from './management-server.js';
-export { openJournal, type Journal } from './journal.js';
+export { openStore, type StateStore, type Table } from './store.js';
 export { RetriableError, backoffMs, isRetriable } from './errors.js';
 export { ConfigError, integerFrom, loadServiceConfig, type ServiceConfig } from './config.js';
 export { runService, type ServiceDefinition } from './run-service.js';

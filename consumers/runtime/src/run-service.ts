@@ -7,6 +7,9 @@ import { createMetrics, type WebstoreMetrics } from '@webstore/observability/met
 import { loadServiceConfig, type ServiceConfig } from './config.js';
 import { createConsumerService, type Handlers } from './consumer-service.js';
 import { createManagementServer, type Faults } from './management-server.js';
+import { openStore, type StateStore } from './store.js';
+
+const EVICT_EVERY_MS = 60_000;
 
 export interface ServiceDefinition {
   name: 'inventory' | 'payment' | 'analytics';
@@ -14,15 +17,17 @@ export interface ServiceDefinition {
   topics: string[];
   /** How messages are consumed (see ConsumerServiceOptions.mode); default 'message'. */
   mode?: 'message' | 'batch';
-  /** Builds the handlers once config, logger and metrics exist (state is loaded here). */
+  /** Builds the handlers once config, logger, metrics and the state store exist. */
   setup(deps: {
     config: ServiceConfig;
     log: Logger;
     metrics: WebstoreMetrics;
     env: NodeJS.ProcessEnv;
+    store: StateStore;
   }): {
     handlers: Handlers;
-    close?: () => void;
+    /** Deletes settled state last changed before `cutoffMs` (called every minute). */
+    evict?: (cutoffMs: number) => void;
   };
 }
 
@@ -40,7 +45,13 @@ export async function runService(
     process.exit(2);
   }
   const metrics = createMetrics();
-  const { handlers, close } = definition.setup({ config, log, metrics, env });
+  const store = openStore(`${config.dataDir}/state.db`);
+  const { handlers, evict } = definition.setup({ config, log, metrics, env, store });
+  if (evict) {
+    const run = () => evict(Date.now() - config.stateRetentionMs);
+    run();
+    setInterval(run, EVICT_EVERY_MS).unref();
+  }
   const faults: Faults = { delayMs: 0 };
   const kafka = new kafkajs.Kafka({
     clientId: definition.name,
@@ -55,7 +66,8 @@ export async function runService(
     handlers,
     log,
     metrics,
-    dataDir: config.dataDir,
+    store,
+    dedupeWindowMs: config.dedupeWindowMs,
     source: `/webstore/${definition.name}`,
     delayMs: () => faults.delayMs,
     mode: definition.mode,
@@ -72,7 +84,7 @@ export async function runService(
     'management server',
   );
   onShutdown(() => service.stop(), 'kafka consumer');
-  if (close) onShutdown(close, 'state');
+  onShutdown(() => store.close(), 'state');
   await service.start();
   log.info({ port: config.port, topics: definition.topics }, `${definition.name} started`);
 }

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
@@ -11,7 +11,7 @@ import { waitFor } from '@webstore/testkit';
 import { ConfigError, loadServiceConfig } from './config.js';
 import { createConsumerService } from './consumer-service.js';
 import { RetriableError, backoffMs, isRetriable } from './errors.js';
-import { openJournal } from './journal.js';
+import { openStore } from './store.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -36,17 +36,41 @@ describe('retry decisions', () => {
   });
 });
 
-describe('journal', () => {
-  it('replays what was appended and ignores a torn last line', () => {
-    const path = join(tempDir(), 'j.jsonl');
-    const journal = openJournal<{ n: number }>(path, () => undefined);
-    journal.append({ n: 1 });
-    journal.append({ n: 2 });
-    journal.close();
-    appendFileSync(path, '{"n": 3');
-    const seen: number[] = [];
-    openJournal<{ n: number }>(path, (r) => seen.push(r.n)).close();
-    expect(seen).toEqual([1, 2]);
+describe('state store', () => {
+  it('keeps what a transaction wrote across a reopen, and nothing of a transaction that threw', () => {
+    const path = join(tempDir(), 'state.db');
+    const store = openStore(path);
+    const stock = store.table<{ available: number }>('stock');
+    store.transaction(() => {
+      stock.put('sku-a', { available: 3 });
+      stock.put('sku-b', { available: 5 });
+    });
+    expect(() =>
+      store.transaction(() => {
+        stock.put('sku-a', { available: 0 });
+        throw new Error('decided against it');
+      }),
+    ).toThrow('decided against it');
+    store.close();
+    const reopened = openStore(path);
+    expect(reopened.table('stock').entries()).toEqual([
+      ['sku-a', { available: 3 }],
+      ['sku-b', { available: 5 }],
+    ]);
+    reopened.close();
+  });
+
+  it('evicts only settled entries older than the cutoff', () => {
+    let now = 1_000;
+    const store = openStore(undefined, () => now);
+    const t = store.table<string>('orders');
+    t.put('open', 'held');
+    t.put('old', 'done', { settled: true });
+    now = 5_000;
+    t.put('recent', 'done', { settled: true });
+    expect(t.evictSettledBefore(4_000)).toBe(1);
+    expect(t.entries().map(([k]) => k)).toEqual(['open', 'recent']);
+    store.close();
   });
 });
 
@@ -56,7 +80,11 @@ describe('service configuration', () => {
       kafkaBrokers: ['localhost:9092'],
       port: 8102,
       dataDir: '.data/payment',
+      dedupeWindowMs: 86_400_000,
     });
+    expect(() => loadServiceConfig({ DEDUPE_WINDOW_MS: '-1' }, 'payment', 8102)).toThrow(
+      /DEDUPE_WINDOW_MS/,
+    );
     expect(() => loadServiceConfig({ PORT: 'eighty' }, 'payment', 8102)).toThrow(/PORT/);
     expect(() => loadServiceConfig({ KAFKA_BROKERS: 'localhost' }, 'payment', 8102)).toThrow(
       ConfigError,
@@ -78,7 +106,7 @@ describe('consumer service', () => {
       topics: ['webstore.payments.v1'],
       log: createLogger('runtime-test', { level: 'fatal' }),
       metrics: createMetrics(),
-      dataDir: tempDir(),
+      store: openStore(join(tempDir(), 'state.db')),
       source: '/test',
       retry: { maxAttempts: 3, baseMs: 1 },
       handlers: {
@@ -137,6 +165,7 @@ describe('consumer service in batch mode', () => {
     });
     const dataDir = tempDir();
     const seen: string[] = [];
+    let store = openStore(join(dataDir, 'state.db'));
     const make = () =>
       createConsumerService({
         kafka,
@@ -144,7 +173,7 @@ describe('consumer service in batch mode', () => {
         topics: ['webstore.payments.v1'],
         log: createLogger('runtime-test', { level: 'fatal' }),
         metrics: createMetrics(),
-        dataDir,
+        store,
         source: '/test',
         mode: 'batch',
         handlers: { PaymentAuthorized: ({ event }) => void seen.push(event.data.orderId) },
@@ -197,8 +226,10 @@ describe('consumer service in batch mode', () => {
       message: 'every offset committed',
     });
     await service.stop();
+    store.close();
 
-    // Restarted with the same group: nothing old is handled again; new messages are.
+    // Restarted with the same group and state: nothing old is handled again; new messages are.
+    store = openStore(join(dataDir, 'state.db'));
     service = make();
     await service.start();
     await pay('o-after-restart');
@@ -221,6 +252,7 @@ describe('consumer service in batch mode', () => {
     await admin.disconnect();
     await producer.disconnect();
     await service.stop();
+    store.close();
     await broker.stop();
   }, 90_000);
 });

@@ -59,13 +59,23 @@ describe('publisher', () => {
     });
   });
 
-  it('derives the id of a caused event from its cause and records the causation', async () => {
+  it('derives the id of a step from its business key, whatever caused it, and records the causation', async () => {
     const publisher = createPublisher({ producer, source: '/webstore/test' });
-    const a = await publisher.publish('OrderPlaced', order, { key: 'k', causationId: 'cause-1' });
-    const b = await publisher.publish('OrderPlaced', order, { key: 'k', causationId: 'cause-1' });
+    const a = await publisher.publish('OrderPlaced', order, {
+      key: 'k',
+      businessKey: 'ord-42',
+      causationId: 'cause-1',
+    });
+    // A duplicate cause with another id publishes the same event id.
+    const b = await publisher.publish('OrderPlaced', order, {
+      key: 'k',
+      businessKey: 'ord-42',
+      causationId: 'cause-2',
+    });
     expect(a.eventId).toBe(b.eventId);
-    expect(a.eventId).toBe(derivedEventId('cause-1', 'OrderPlaced'));
-    expect(derivedEventId('cause-2', 'OrderPlaced')).not.toBe(a.eventId);
+    expect(a.eventId).toBe(derivedEventId('ord-42', 'OrderPlaced'));
+    expect(derivedEventId('ord-43', 'OrderPlaced')).not.toBe(a.eventId);
+    expect(derivedEventId('ord-42', 'OrderTimedOut')).not.toBe(a.eventId);
     expect(CAUSATION_HEADER).toBe('webstore_causation_id');
   });
 

@@ -4,15 +4,28 @@
 import { createHash } from 'node:crypto';
 import { trace } from '@opentelemetry/api';
 import type { Producer } from 'kafkajs';
-import { encodeEvent, eventCatalog, type EventInput, type EventName } from '@webstore/schemas';
+import {
+  encodeEvent,
+  eventCatalog,
+  type EncodedMessage,
+  type EventInput,
+  type EventName,
+} from '@webstore/schemas';
 
 export interface PublishOptions {
   /** Record key: the order id, or the session id for activity. */
   key: string;
   headers?: Record<string, string>;
-  /** CloudEvents id; derived from `causationId` when that is given, random otherwise. */
+  /** CloudEvents id; derived from `businessKey` when that is given, random otherwise. */
   id?: string;
-  /** The `ce_id` of the event that caused this one: recorded in a header, and makes the id deterministic. */
+  /**
+   * What makes this event unique in the domain — the order id for an order's steps: the id is
+   * derived from it and the event name, so however often a step runs (a redelivered cause, a
+   * duplicate cause with another id, a restart between decision and publish) it publishes the same
+   * id and every consumer's dedupe-by-id drops the copies.
+   */
+  businessKey?: string;
+  /** The `ce_id` of the event that caused this one, recorded in a header. */
   causationId?: string;
 }
 
@@ -21,6 +34,8 @@ export interface Published {
   partition: number;
   offset: string;
   eventId: string;
+  /** The message as sent (with the `traceparent` the instrumentation added), for read-your-writes. */
+  message: EncodedMessage;
 }
 
 export interface Publisher {
@@ -44,12 +59,9 @@ export const CAUSATION_HEADER = 'webstore_causation_id';
 /** Carried by every replayed event (and by what it causes): the replay run's id. */
 export const REPLAY_HEADER = 'webstore_replay_id';
 
-/**
- * An event caused by another gets an id derived from the cause, so a redelivered cause republishes
- * the same id and every consumer's dedupe-by-id drops the copy.
- */
-export function derivedEventId(causationId: string, name: EventName): string {
-  const hex = createHash('sha256').update(`${causationId}/${name}`).digest('hex');
+/** The id of the event `name` for a business key: the same key and name always give the same id. */
+export function derivedEventId(businessKey: string, name: EventName): string {
+  const hex = createHash('sha256').update(`${businessKey}/${name}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
@@ -66,7 +78,7 @@ export function createPublisher(options: { producer: Producer; source: string })
   const { producer, source } = options;
   return {
     async publish(name, data, opts) {
-      const id = opts.id ?? (opts.causationId ? derivedEventId(opts.causationId, name) : undefined);
+      const id = opts.id ?? (opts.businessKey ? derivedEventId(opts.businessKey, name) : undefined);
       const headers: Record<string, string> = {
         ...opts.headers,
         ...(opts.causationId ? { [CAUSATION_HEADER]: opts.causationId } : {}),
@@ -87,6 +99,7 @@ export function createPublisher(options: { producer: Producer; source: string })
         partition: meta!.partition,
         offset: meta!.baseOffset ?? '-1',
         eventId: message.headers.ce_id!,
+        message,
       };
     },
     async publishRaw(topic, message) {

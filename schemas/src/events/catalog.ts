@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { CartItemAdded, CatalogBrowsed, CheckoutStarted, ProductViewed } from './activity.js';
-import { StockRejected, StockReleased, StockReserved } from './inventory.js';
-import { OrderPlaced } from './orders.js';
+import { StockRejected, StockReleased, StockReplenished, StockReserved } from './inventory.js';
+import { OrderPlaced, OrderTimedOut } from './orders.js';
 import { PaymentAuthorized, PaymentDeclined } from './payments.js';
 import { TOPICS, type TopicName } from '../topics.js';
 
@@ -19,9 +19,11 @@ function spec<S extends z.ZodType>(type: string, topic: TopicName, schema: S): E
 /** Every event of the system by name, with its CloudEvents type, topic and schema. */
 export const eventCatalog = {
   OrderPlaced: spec('com.webstore.order.placed.v1', TOPICS.orders, OrderPlaced),
+  OrderTimedOut: spec('com.webstore.order.timed_out.v1', TOPICS.orders, OrderTimedOut),
   StockReserved: spec('com.webstore.stock.reserved.v1', TOPICS.inventory, StockReserved),
   StockRejected: spec('com.webstore.stock.rejected.v1', TOPICS.inventory, StockRejected),
   StockReleased: spec('com.webstore.stock.released.v1', TOPICS.inventory, StockReleased),
+  StockReplenished: spec('com.webstore.stock.replenished.v1', TOPICS.inventory, StockReplenished),
   PaymentAuthorized: spec('com.webstore.payment.authorized.v1', TOPICS.payments, PaymentAuthorized),
   PaymentDeclined: spec('com.webstore.payment.declined.v1', TOPICS.payments, PaymentDeclined),
   CatalogBrowsed: spec('com.webstore.catalog.browsed.v1', TOPICS.activity, CatalogBrowsed),

@@ -23,3 +23,19 @@ export const StockLine = z.object({
   quantity: Quantity,
 });
 export type StockLine = z.infer<typeof StockLine>;
+
+/**
+ * A product's stock as inventory holds it after a change. Inventory is the source of truth; its
+ * events carry these so readers never rebuild stock from deltas. `version` grows by one with every
+ * change to the product, so a reader that sees events out of order keeps the newest.
+ * available + reserved + sold = initial stock + restocked.
+ */
+export const StockLevel = z.object({
+  productId: Id,
+  available: z.number().int().nonnegative(),
+  reserved: z.number().int().nonnegative(),
+  sold: z.number().int().nonnegative(),
+  restocked: z.number().int().nonnegative(),
+  version: z.number().int().nonnegative(),
+});
+export type StockLevel = z.infer<typeof StockLevel>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Cents, CountryCode, Id, StockLine, Timestamp } from './common.js';
+import { Cents, CountryCode, Id, StockLevel, StockLine, Timestamp } from './common.js';
 
 /**
  * Inventory set stock aside for an order. It carries what payment needs from the order (event-carried
@@ -15,13 +15,19 @@ export const StockReserved = z.object({
   synthetic: z.boolean().default(false),
   paymentSeed: z.number().int().optional(),
   reservedAt: Timestamp,
+  /** Each reserved product's stock after the reservation. */
+  levels: z.array(StockLevel).optional(),
 });
 export type StockReserved = z.infer<typeof StockReserved>;
 
-/** Inventory could not cover an order; nothing was reserved. */
+/**
+ * Inventory did not reserve stock for an order: it could not cover it (`out_of_stock`, with the
+ * shortages), or the order's payment had already been declined — it timed out before inventory
+ * reached it (`cancelled`).
+ */
 export const StockRejected = z.object({
   orderId: Id,
-  reason: z.literal('out_of_stock'),
+  reason: z.enum(['out_of_stock', 'cancelled']),
   shortages: z
     .array(
       z.object({
@@ -30,7 +36,7 @@ export const StockRejected = z.object({
         available: z.number().int().nonnegative(),
       }),
     )
-    .min(1),
+    .default([]),
   rejectedAt: Timestamp,
 });
 export type StockRejected = z.infer<typeof StockRejected>;
@@ -42,5 +48,19 @@ export const StockReleased = z.object({
   items: z.array(StockLine).min(1),
   reason: z.literal('payment_declined'),
   releasedAt: Timestamp,
+  /** Each released product's stock after the release. */
+  levels: z.array(StockLevel).optional(),
 });
 export type StockReleased = z.infer<typeof StockReleased>;
+
+/**
+ * Inventory restocked a product that fell below its threshold (keyed by product id). Carries the
+ * level after the restock.
+ */
+export const StockReplenished = z.object({
+  productId: Id,
+  quantity: z.number().int().positive(),
+  level: StockLevel,
+  replenishedAt: Timestamp,
+});
+export type StockReplenished = z.infer<typeof StockReplenished>;

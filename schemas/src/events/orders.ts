@@ -16,3 +16,19 @@ export const OrderPlaced = z.object({
   paymentSeed: z.number().int().optional(),
 });
 export type OrderPlaced = z.infer<typeof OrderPlaced>;
+
+/**
+ * The gateway saw no outcome for an order within its deadline. Payment, the only service that
+ * decides an outcome, declines the order with reason `timeout` unless it has decided already, and
+ * the decline then releases any reservation on the usual compensation path.
+ */
+export const OrderTimedOut = z.object({
+  orderId: Id,
+  customerId: Id,
+  country: CountryCode,
+  totalCents: Cents,
+  placedAt: Timestamp,
+  deadlineMs: z.number().int().positive(),
+  timedOutAt: Timestamp,
+});
+export type OrderTimedOut = z.infer<typeof OrderTimedOut>;

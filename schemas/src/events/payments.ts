@@ -7,7 +7,9 @@ export const DECLINE_REASONS = [
   'fraud_suspected',
   'expired_card',
 ] as const;
-export const DeclineReason = z.enum(DECLINE_REASONS);
+/** Why a payment was declined: the processor's reasons, or no decision before the order's deadline. */
+export const PAYMENT_DECLINE_REASONS = [...DECLINE_REASONS, 'timeout'] as const;
+export const DeclineReason = z.enum(PAYMENT_DECLINE_REASONS);
 export type DeclineReason = z.infer<typeof DeclineReason>;
 
 /** The order was charged. */

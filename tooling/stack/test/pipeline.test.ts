@@ -3,18 +3,20 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import kafkajs from 'kafkajs';
+import type kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decidePayment } from '@webstore/payment';
 import { productById, TOPICS } from '@webstore/schemas';
 import { startOtlpReceiver, waitFor, type FlatSpan, type OtlpReceiver } from '@webstore/testkit';
 import { startStack, type Stack } from '../src/stack.js';
+import { stackClient } from './helpers.js';
 
 const PAYMENT_SEED = 7;
 let receiver: OtlpReceiver;
 let stack: Stack;
 let dataDir: string;
 let kafka: InstanceType<typeof kafkajs.Kafka>;
+let client: ReturnType<typeof stackClient>;
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
@@ -30,7 +32,8 @@ beforeAll(async () => {
     },
     serviceEnv: { payment: { PAYMENT_SEED: String(PAYMENT_SEED) } },
   });
-  kafka = new kafkajs.Kafka({ brokers: [stack.kafkaBrokers], logLevel: kafkajs.logLevel.NOTHING });
+  client = stackClient(stack);
+  kafka = client.kafka;
 });
 
 afterAll(async () => {
@@ -39,87 +42,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface Order {
-  orderId: string;
-  status: string;
-  reason?: string;
-  detail?: string;
-  country: string;
-  traceId: string;
-  sagaComplete: boolean;
-  events: { type: string; service: string; topic: string }[];
-}
-
-async function placeOrder(
-  body: object,
-  token = 'user-token-123',
-): Promise<{ orderId: string; traceId: string }> {
-  const response = await fetch(`${stack.urls.gateway}/api/orders`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(response.status).toBe(202);
-  return (await response.json()) as { orderId: string; traceId: string };
-}
-
-async function order(orderId: string): Promise<Order> {
-  const response = await fetch(`${stack.urls.gateway}/api/orders/${orderId}`, {
-    headers: { authorization: 'Bearer admin-token-456' },
-  });
-  return (await response.json()) as Order;
-}
-
-/** Waits until every order's saga is over: terminal, and a declined order's stock released. */
-async function untilTerminal(orderIds: string[], timeoutMs = 60_000): Promise<Order[]> {
-  let orders: Order[] = [];
-  try {
-    await waitFor(
-      async () => {
-        orders = await Promise.all(orderIds.map(order));
-        return orders.every((o) => o.sagaComplete);
-      },
-      { timeoutMs, message: 'every order to finish its saga (terminal, compensation done)' },
-    );
-  } catch (err) {
-    // Say where each order stopped, and what the services were doing, so a failure explains itself.
-    const where = orders.map(
-      (o) =>
-        `${o.orderId}: ${o.status}${o.sagaComplete ? '' : ' (saga open)'} after ${o.events?.map((e) => e.type).join(' > ') || 'nothing'}`,
-    );
-    const logs = (['inventory', 'payment', 'analytics', 'gateway'] as const).map(
-      (name) =>
-        `--- ${name} ---\n${readFileSync(stack.logFile(name), 'utf8').split('\n').slice(-15).join('\n')}`,
-    );
-    throw new Error(`${(err as Error).message}\n${where.join('\n')}\n${logs.join('\n')}`, {
-      cause: err,
-    });
-  }
-  return orders;
-}
-
-/** Every message of a topic, read from the beginning with a throwaway group. */
-async function readTopic(topic: string): Promise<kafkajs.KafkaMessage[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const total = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
-  await admin.disconnect();
-  const consumer = kafka.consumer({
-    groupId: `reader-${topic}-${Date.now()}`,
-    maxWaitTimeInMs: 200,
-  });
-  const messages: kafkajs.KafkaMessage[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
-  await waitFor(() => messages.length >= total, {
-    timeoutMs: 20_000,
-    message: `read ${total} messages of ${topic}`,
-  });
-  await consumer.disconnect();
-  return messages;
-}
-
 function seedThatDeclines(country: string): { seed: number; reason: string } {
   for (let seed = 0; ; seed++) {
     const decision = decidePayment({ orderId: 'any', country, paymentSeed: seed }, 0);
@@ -127,47 +49,29 @@ function seedThatDeclines(country: string): { seed: number; reason: string } {
   }
 }
 
-async function stockOf(productId: string): Promise<number> {
-  const product = (await (
-    await fetch(`${stack.urls.gateway}/api/products/${productId}`)
-  ).json()) as { stock: number };
-  return product.stock;
-}
-
-async function metricValue(
-  url: string,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  let total = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
-      total += Number(line.split(' ').pop());
-  }
-  return total;
-}
-
 describe('orders through the pipeline', () => {
   it('reach a terminal state from every country, with declines for the seeded reason and clean stock-outs', async () => {
-    const stockBefore = await stockOf('sku-kettle');
+    const stockBefore = await client.stockOf('sku-kettle');
     const decline = seedThatDeclines('BR');
     const placed = await Promise.all(
       ['US', 'UK', 'DE', 'FR', 'JP', 'IN'].map((country) =>
-        placeOrder({ items: [{ productId: 'sku-kettle', quantity: 1 }], country, paymentSeed: 1 }),
+        client.placeOrder({
+          items: [{ productId: 'sku-kettle', quantity: 1 }],
+          country,
+          paymentSeed: 1,
+        }),
       ),
     );
-    const declined = await placeOrder({
+    const declined = await client.placeOrder({
       items: [{ productId: 'sku-kettle', quantity: 2 }],
       country: 'BR',
       paymentSeed: decline.seed,
     });
-    const outOfStock = await placeOrder({
+    const outOfStock = await client.placeOrder({
       items: [{ productId: 'sku-stove', quantity: 50 }],
       country: 'US',
     });
-    const orders = await untilTerminal([
+    const orders = await client.untilTerminal([
       ...placed.map((p) => p.orderId),
       declined.orderId,
       outOfStock.orderId,
@@ -198,20 +102,23 @@ describe('orders through the pipeline', () => {
     const completedKettles = placed.filter(
       (p) => byId.get(p.orderId)!.status === 'completed',
     ).length;
-    await waitFor(async () => (await stockOf('sku-kettle')) === stockBefore - completedKettles, {
-      timeoutMs: 10_000,
-      message: 'kettle stock reflects completed orders only',
-    });
+    await waitFor(
+      async () => (await client.stockOf('sku-kettle')) === stockBefore - completedKettles,
+      {
+        timeoutMs: 10_000,
+        message: 'kettle stock reflects completed orders only',
+      },
+    );
     expect(productById('sku-kettle')!.initialStock).toBeGreaterThanOrEqual(stockBefore);
   });
 
   it('is one trace across every topic: each consumer span a child of its producer span; analytics links to it', async () => {
-    const { orderId, traceId } = await placeOrder({
+    const { orderId, traceId } = await client.placeOrder({
       items: [{ productId: 'sku-lamp', quantity: 1 }],
       country: 'US',
       paymentSeed: 1,
     });
-    const [done] = await untilTerminal([orderId]);
+    const [done] = await client.untilTerminal([orderId]);
     expect(done!.traceId).toBe(traceId);
     expect(done!.status).toBe('completed');
     const expected = [
@@ -310,7 +217,7 @@ describe('orders through the pipeline', () => {
 
   it('carries traceparent on every Kafka message', async () => {
     for (const topic of [TOPICS.orders, TOPICS.inventory, TOPICS.payments]) {
-      const messages = await readTopic(topic);
+      const messages = await client.readTopic(topic);
       expect(messages.length).toBeGreaterThan(0);
       expect(
         messages.filter(
@@ -324,18 +231,20 @@ describe('orders through the pipeline', () => {
 
 describe('delivery guarantees', () => {
   it('ignores a redelivered event: no second reservation, no second charge', async () => {
-    const { orderId } = await placeOrder({
+    const { orderId } = await client.placeOrder({
       items: [{ productId: 'sku-mouse', quantity: 1 }],
       country: 'DE',
       paymentSeed: 1,
     });
-    await untilTerminal([orderId]);
-    const original = (await readTopic(TOPICS.orders)).find((m) => m.key?.toString() === orderId)!;
-    const reserved = (await readTopic(TOPICS.inventory)).find(
+    await client.untilTerminal([orderId]);
+    const original = (await client.readTopic(TOPICS.orders)).find(
       (m) => m.key?.toString() === orderId,
     )!;
-    const paymentsBefore = await metricValue(stack.urls.payment, 'webstore_payments_total');
-    const duplicatesBefore = await metricValue(
+    const reserved = (await client.readTopic(TOPICS.inventory)).find(
+      (m) => m.key?.toString() === orderId,
+    )!;
+    const paymentsBefore = await client.metricValue(stack.urls.payment, 'webstore_payments_total');
+    const duplicatesBefore = await client.metricValue(
       stack.urls.payment,
       'webstore_consumer_messages_total',
       { outcome: 'duplicate' },
@@ -353,7 +262,7 @@ describe('delivery guarantees', () => {
     await producer.disconnect();
     await waitFor(
       async () =>
-        (await metricValue(stack.urls.payment, 'webstore_consumer_messages_total', {
+        (await client.metricValue(stack.urls.payment, 'webstore_consumer_messages_total', {
           outcome: 'duplicate',
         })) > duplicatesBefore,
       {
@@ -363,7 +272,7 @@ describe('delivery guarantees', () => {
     );
     await waitFor(
       async () =>
-        (await metricValue(stack.urls.inventory, 'webstore_consumer_messages_total', {
+        (await client.metricValue(stack.urls.inventory, 'webstore_consumer_messages_total', {
           outcome: 'duplicate',
         })) > 0,
       {
@@ -371,11 +280,76 @@ describe('delivery guarantees', () => {
         message: 'inventory saw the duplicate',
       },
     );
-    expect(await metricValue(stack.urls.payment, 'webstore_payments_total')).toBe(paymentsBefore);
-    const outcomes = (await readTopic(TOPICS.payments)).filter(
+    expect(await client.metricValue(stack.urls.payment, 'webstore_payments_total')).toBe(
+      paymentsBefore,
+    );
+    const outcomes = (await client.readTopic(TOPICS.payments)).filter(
       (m) => m.key?.toString() === orderId,
     );
     expect(outcomes).toHaveLength(1);
+  });
+
+  it('ignores a duplicate cause with a different event id: one reservation, one charge, counted once', async () => {
+    const { orderId } = await client.placeOrder({
+      items: [{ productId: 'sku-mouse', quantity: 1 }],
+      country: 'US',
+      paymentSeed: 1,
+    });
+    await client.untilTerminal([orderId]);
+    const placed = (await client.readTopic(TOPICS.orders)).find(
+      (m) => m.key?.toString() === orderId,
+    )!;
+    const reserved = (await client.readTopic(TOPICS.inventory)).find(
+      (m) => m.key?.toString() === orderId && m.headers!.ce_type!.toString().includes('reserved'),
+    )!;
+    const stockBefore = await client.stockOf('sku-mouse');
+    const chargesBefore = await client.metricValue(stack.urls.payment, 'webstore_payments_total');
+    const placedCounted = () =>
+      client.metricValue(stack.urls.analytics, 'webstore_customer_segment_total', {
+        action: 'order_placed',
+      });
+    const placedBefore = await placedCounted();
+    const analyticsOrders = () =>
+      client.metricValue(stack.urls.analytics, 'webstore_consumer_messages_total', {
+        event_type: 'OrderPlaced',
+        outcome: 'processed',
+      });
+    const analyticsOrdersBefore = await analyticsOrders();
+    const producer = kafka.producer();
+    await producer.connect();
+    const copy = (m: kafkajs.KafkaMessage, id: string) => ({
+      key: m.key,
+      value: m.value,
+      headers: { ...m.headers, ce_id: id },
+    });
+    await producer.send({ topic: TOPICS.orders, messages: [copy(placed, `dup-order-${orderId}`)] });
+    await producer.send({
+      topic: TOPICS.inventory,
+      messages: [copy(reserved, `dup-reserved-${orderId}`)],
+    });
+    await producer.disconnect();
+    // Both copies are new events to the runtime (new ids): they are processed, and re-publish the
+    // recorded outcomes, whose ids derive from the order.
+    await waitFor(
+      async () =>
+        (await client.readTopic(TOPICS.payments)).filter((m) => m.key?.toString() === orderId)
+          .length >= 2,
+      { timeoutMs: 20_000, message: 'payment re-published its recorded outcome for the copy' },
+    );
+    expect(await client.eventsFor(TOPICS.payments, orderId)).toHaveLength(1);
+    // Inventory published one StockReserved (the copy sent by this test aside).
+    expect(
+      (await client.eventsFor(TOPICS.inventory, orderId)).filter((e) => !e.id.startsWith('dup-')),
+    ).toHaveLength(1);
+    expect(await client.metricValue(stack.urls.payment, 'webstore_payments_total')).toBe(
+      chargesBefore,
+    );
+    expect(await client.stockOf('sku-mouse')).toBe(stockBefore);
+    await waitFor(async () => (await analyticsOrders()) > analyticsOrdersBefore, {
+      timeoutMs: 20_000,
+      message: 'analytics processed the copy of OrderPlaced',
+    });
+    expect(await placedCounted()).toBe(placedBefore);
   });
 
   it('dead-letters a poison message with its origin and keeps going', async () => {
@@ -401,7 +375,7 @@ describe('delivery guarantees', () => {
     let dead: kafkajs.KafkaMessage | undefined;
     await waitFor(
       async () => {
-        dead = (await readTopic(`${TOPICS.orders}.dlq`)).find(
+        dead = (await client.readTopic(`${TOPICS.orders}.dlq`)).find(
           (m) => m.headers?.dlq_group?.toString() === 'inventory',
         );
         return dead !== undefined;
@@ -416,37 +390,37 @@ describe('delivery guarantees', () => {
     ]);
     expect(Number(h('dlq_original_offset'))).toBeGreaterThanOrEqual(0);
     expect(h('dlq_error_message')).toMatch(/not JSON/);
-    const { orderId } = await placeOrder({
+    const { orderId } = await client.placeOrder({
       items: [{ productId: 'sku-bottle', quantity: 1 }],
       country: 'US',
       paymentSeed: 1,
     });
-    expect((await untilTerminal([orderId]))[0]!.status).toBe('completed');
+    expect((await client.untilTerminal([orderId]))[0]!.status).toBe('completed');
   });
 
   it('loses no order when payment is killed mid-stream and restarted', async () => {
     const first = await Promise.all(
       Array.from({ length: 10 }, () =>
-        placeOrder({ items: [{ productId: 'sku-book-sre', quantity: 1 }], country: 'FR' }),
+        client.placeOrder({ items: [{ productId: 'sku-book-sre', quantity: 1 }], country: 'FR' }),
       ),
     );
     await stack.killService('payment');
     const second = await Promise.all(
       Array.from({ length: 10 }, () =>
-        placeOrder({ items: [{ productId: 'sku-book-sre', quantity: 1 }], country: 'FR' }),
+        client.placeOrder({ items: [{ productId: 'sku-book-sre', quantity: 1 }], country: 'FR' }),
       ),
     );
     await stack.startService('payment');
-    const orders = await untilTerminal(
+    const orders = await client.untilTerminal(
       [...first, ...second].map((o) => o.orderId),
       90_000,
     );
     expect(orders.filter((o) => o.status !== 'completed' && o.status !== 'failed')).toEqual([]);
-    const outcomes = (await readTopic(TOPICS.payments)).map((m) => m.key!.toString());
-    for (const o of orders)
-      expect(
-        outcomes.filter((k) => k === o.orderId).length,
-        `payment outcomes of ${o.orderId}`,
-      ).toBeGreaterThanOrEqual(1);
+    // Exactly one payment outcome per order: a restarted payment re-publishes a decision it had
+    // recorded (same event id), it never decides twice.
+    for (const o of orders) {
+      const outcomes = await client.eventsFor(TOPICS.payments, o.orderId);
+      expect(outcomes, `payment outcomes of ${o.orderId}`).toHaveLength(1);
+    }
   });
 });
