@@ -56,6 +56,8 @@ const child = spawn(process.execPath, [MAIN], {
   },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
+// Never leave the console behind, whatever happens here.
+process.on('exit', () => child.kill('SIGKILL'));
 const api = `http://127.0.0.1:${apiPort}`;
 for (let i = 0; ; i++) {
   if (
