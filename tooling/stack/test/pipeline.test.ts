@@ -9,6 +9,12 @@ import { decidePayment } from '@webstore/payment';
 import { productById, TOPICS } from '@webstore/schemas';
 import { startOtlpReceiver, waitFor, type FlatSpan, type OtlpReceiver } from '@webstore/testkit';
 import { startStack, type Stack } from '../src/stack.js';
+import {
+  expectAnalyticsLinks,
+  metricValue,
+  readTopicWith,
+  seedThatDeclines,
+} from './pipeline-helpers.js';
 
 const PAYMENT_SEED = 7;
 let receiver: OtlpReceiver;
@@ -96,55 +102,13 @@ async function untilTerminal(orderIds: string[], timeoutMs = 60_000): Promise<Or
   return orders;
 }
 
-/** Every message of a topic, read from the beginning with a throwaway group. */
-async function readTopic(topic: string): Promise<kafkajs.KafkaMessage[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const total = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
-  await admin.disconnect();
-  const consumer = kafka.consumer({
-    groupId: `reader-${topic}-${Date.now()}`,
-    maxWaitTimeInMs: 200,
-  });
-  const messages: kafkajs.KafkaMessage[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
-  await waitFor(() => messages.length >= total, {
-    timeoutMs: 20_000,
-    message: `read ${total} messages of ${topic}`,
-  });
-  await consumer.disconnect();
-  return messages;
-}
-
-function seedThatDeclines(country: string): { seed: number; reason: string } {
-  for (let seed = 0; ; seed++) {
-    const decision = decidePayment({ orderId: 'any', country, paymentSeed: seed }, 0);
-    if (decision.outcome === 'declined') return { seed, reason: decision.reason };
-  }
-}
+const readTopic = (topic: string) => readTopicWith(kafka, topic);
 
 async function stockOf(productId: string): Promise<number> {
   const product = (await (
     await fetch(`${stack.urls.gateway}/api/products/${productId}`)
   ).json()) as { stock: number };
   return product.stock;
-}
-
-async function metricValue(
-  url: string,
-  name: string,
-  labels: Record<string, string> = {},
-): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  let total = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
-      total += Number(line.split(' ').pop());
-  }
-  return total;
 }
 
 describe('orders through the pipeline', () => {
@@ -262,38 +226,7 @@ describe('orders through the pipeline', () => {
       ],
     ).toBe('inventory');
 
-    // Analytics consumes in batches: its `process` spans live in a trace of their own, under a
-    // `poll` span, and each links to the producer span of the message it processed.
-    for (const topic of [TOPICS.orders, TOPICS.inventory, TOPICS.payments]) {
-      const producer = spans.find((s) => s.kind === 'PRODUCER' && s.name === `send ${topic}`)!;
-      const linked = await waitFor(
-        () =>
-          receiver
-            .spans()
-            .find(
-              (s) =>
-                s.serviceName === 'analytics' &&
-                s.name === `process ${topic}` &&
-                s.links.some((l) => l.traceId === traceId && l.spanId === producer.spanId),
-            ),
-        {
-          timeoutMs: 30_000,
-          message: `analytics' process ${topic} span linking to ${producer.spanId}`,
-        },
-      );
-      expect(linked.kind).toBe('CONSUMER');
-      expect(linked.traceId).not.toBe(traceId);
-      const poll = await waitFor(
-        () => receiver.spans().find((s) => s.spanId === linked.parentSpanId),
-        { timeoutMs: 10_000, message: `the poll span above analytics' process ${topic}` },
-      );
-      expect(poll).toMatchObject({
-        name: `poll ${topic}`,
-        kind: 'CLIENT',
-        traceId: linked.traceId,
-      });
-      expect(poll!.attributes['messaging.consumer.group.name']).toBe('analytics');
-    }
+    await expectAnalyticsLinks(receiver, spans, traceId);
 
     // Bunyan lines on stdout and OTel log records carry the same trace id.
     const inventoryLog = readFileSync(stack.logFile('inventory'), 'utf8')
