@@ -30,6 +30,9 @@ ENV NODE_ENV=production \
     NODE_OPTIONS="--import @webstore/observability/register"
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
+# Compose mounts each service's named volume here. Docker seeds a new volume with the ownership of
+# the image's directory at the mount point, and only when that directory exists; without it the
+# volume root is root:root 0755 and the service, running as node, cannot write its journals.
 RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 # The health probe clears NODE_OPTIONS so it does not start a second telemetry SDK.

@@ -1,9 +1,13 @@
 // Broker throughput benchmark: kafkajs producing and consuming 1 KiB messages over 3 partitions
-// against the embedded broker running as its own process, so its CPU is measured apart from the
-// client's. Prints numbers; asserts nothing.
-//   npm run bench -w @webstore/embedded-kafka [-- --messages 200000]
+// against the embedded broker running as its own process with a data directory (as under
+// `npm start`), so its CPU and memory are measured apart from the client's. Batched produce, the
+// one-message-per-request path the services use, consume, latency, and the broker's RSS after
+// 1 GiB has been written. Prints numbers; asserts nothing.
+//   npm run bench -w @webstore/embedded-kafka [-- --messages 200000 --single 20000 --fill-gib 1]
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import kafkajs from 'kafkajs';
@@ -12,8 +16,12 @@ const { values } = parseArgs({
   options: {
     messages: { type: 'string', default: '200000' },
     batch: { type: 'string', default: '1000' },
+    single: { type: 'string', default: '20000' },
+    'fill-gib': { type: 'string', default: '1' },
   },
 });
+const SINGLE = Number(values.single);
+const FILL_BYTES = Number(values['fill-gib']) * 1024 ** 3;
 const TOTAL = Number(values.messages);
 const BATCH = Number(values.batch);
 const SIZE = 1024;
@@ -31,10 +39,16 @@ const clientCpu = () => {
 const percentile = (sorted, p) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
+const rssMiB = (pid) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const broker = spawn(process.execPath, [cli, '--port', '0', '--partitions', '3'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const dataDir = mkdtempSync(join(tmpdir(), 'embedded-kafka-bench-'));
+const broker = spawn(
+  process.execPath,
+  [cli, '--port', '0', '--partitions', '3', '--data-dir', dataDir],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
 const bootstrap = await new Promise((resolve, reject) => {
   broker.stdout.setEncoding('utf8').on('data', (d) => {
     const m = /listening on (\S+)/.exec(d);
@@ -77,6 +91,35 @@ const produceSeconds = (performance.now() - t0) / 1000;
 const produceBrokerCpu = cpuSecondsOf(broker.pid) - brokerCpu0;
 const produceClientCpu = clientCpu() - client0;
 
+// Phase 1b: the path the services use — one message per request, acks=-1 — first awaited one at a
+// time, then with 32 requests in flight (many orders at once).
+async function singles(count, concurrency) {
+  const latencies = [];
+  const cpu0 = cpuSecondsOf(broker.pid);
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t = performance.now();
+        await producer.send({ topic: TOPIC, acks: -1, messages: [{ key: String(i), value }] });
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    'msgs/s': Math.round(count / seconds),
+    'p50 ms': percentile(latencies, 50).toFixed(2),
+    'p99 ms': percentile(latencies, 99).toFixed(2),
+    'broker CPU s/100k': (((cpuSecondsOf(broker.pid) - cpu0) / count) * 100_000).toFixed(2),
+  };
+}
+const singleSerial = await singles(Math.round(SINGLE / 4), 1);
+const singleConcurrent = await singles(SINGLE, 32);
+
 // Phase 2: one consumer reads everything from the beginning.
 const consumer = kafka.consumer({
   groupId: 'bench',
@@ -98,7 +141,9 @@ await consumer.run({
   eachBatch: async ({ batch }) => {
     if (latencyPhase) {
       const now = Date.now();
-      for (const m of batch.messages) latencies.push(now - Number(m.headers.sent.toString()));
+      // Messages of the earlier phases (no `sent` header) may still be in the backlog.
+      for (const m of batch.messages)
+        if (m.headers?.sent) latencies.push(now - Number(m.headers.sent.toString()));
       if (latencies.length >= 2000) done();
       return;
     }
@@ -128,9 +173,24 @@ clearInterval(pacer);
 latencies.sort((a, b) => a - b);
 
 await consumer.disconnect();
+
+// Phase 4: keep writing (batched) until 1 GiB has gone into the log, then read the broker's RSS:
+// retained batches live in the segment files, so it must stay far below what was written.
+const rssAtStart = rssMiB(broker.pid);
+const writtenBefore = (TOTAL + SINGLE + Math.round(SINGLE / 4) + latencies.length) * SIZE;
+let written = writtenBefore;
+const fill = Array.from({ length: BATCH }, (_, i) => ({ value, partition: i % 3 }));
+while (written < FILL_BYTES) {
+  await Promise.all([0, 1, 2].map(() => producer.send({ topic: TOPIC, acks: -1, messages: fill })));
+  written += 3 * BATCH * SIZE;
+}
+const rssAfterFill = rssMiB(broker.pid);
+
 await producer.disconnect();
 await admin.disconnect();
 broker.kill('SIGTERM');
+await new Promise((r) => broker.once('exit', r));
+rmSync(dataDir, { recursive: true, force: true });
 
 const per100k = (cpu, n) => ((cpu / n) * 100_000).toFixed(2);
 const mb = (TOTAL * SIZE) / 1024 / 1024;
@@ -151,7 +211,13 @@ console.table({
     'client CPU s/100k': per100k(consumeClientCpu, TOTAL),
   },
 });
+console.log('one message per request (acks=-1), as the services publish:');
+console.table({ 'awaited one at a time': singleSerial, '32 in flight': singleConcurrent });
 console.log(
   `produce→consume latency at 1,000 msgs/s: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms (n=${latencies.length})`,
+);
+const gib = (bytes) => (bytes / 1024 ** 3).toFixed(2);
+console.log(
+  `broker RSS (data directory on disk): ${rssAtStart.toFixed(0)} MiB after ${gib(writtenBefore)} GiB written, ${rssAfterFill.toFixed(0)} MiB after ${gib(written)} GiB`,
 );
 process.exit(0);

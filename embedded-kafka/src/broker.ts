@@ -21,6 +21,7 @@ import { deleteTopicsHandler } from './handlers/20-delete-topics.js';
 import { initProducerIdHandler } from './handlers/22-init-producer-id.js';
 import { HandlerRegistry } from './handlers/registry.js';
 import { LogStore } from './log/log-store.js';
+import { openProtocolTrace } from './protocol-trace.js';
 
 export interface BrokerOptions {
   /** TCP port; 0 picks a free one (default 9092). */
@@ -40,6 +41,8 @@ export interface BrokerOptions {
   /** How often retention runs (default 60 s). */
   retentionCheckMs?: number;
   log?: (message: string) => void;
+  /** Appends a protocol trace (one JSON line per request and response) to this file. */
+  traceFile?: string;
 }
 
 export interface Broker {
@@ -83,9 +86,12 @@ export async function createBroker(options: BrokerOptions = {}): Promise<Broker>
     segmentBytes: options.segmentBytes,
     retentionMs: options.retentionMs,
     retentionBytes: options.retentionBytes,
+    log,
   });
   const registry = createRegistry();
   const sockets = new Set<Socket>();
+  const trace = options.traceFile ? openProtocolTrace(options.traceFile) : undefined;
+  let connections = 0;
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -107,6 +113,8 @@ export async function createBroker(options: BrokerOptions = {}): Promise<Broker>
     new Connection(socket, registry, state, {
       maxFrameBytes: options.maxFrameBytes ?? 100 * 1024 * 1024,
       log,
+      id: ++connections,
+      trace,
     });
   });
   const retention = setInterval(
@@ -126,7 +134,10 @@ export async function createBroker(options: BrokerOptions = {}): Promise<Broker>
         server.close(() => resolve());
         state.close();
         for (const socket of sockets) socket.destroy();
-      }).then(() => store.close());
+      }).then(async () => {
+        store.close();
+        await trace?.close();
+      });
       return stopped;
     },
   };

@@ -12,6 +12,8 @@ A single-node broker speaking the Kafka wire protocol (kafkajs, librdkafka/kcat,
   --data-dir DIR    keep logs and committed offsets on disk (default: in memory)
   --partitions N    partitions of auto-created topics (default 1)
   --retention-ms N  delete log segments older than this (default 7 days)
+  --trace FILE      append a protocol trace: one JSON line per request and response
+                    (also EMBEDDED_KAFKA_TRACE=FILE)
   --help            show this help`;
 
 function fail(message: string): never {
@@ -28,6 +30,7 @@ try {
       'data-dir': { type: 'string' },
       partitions: { type: 'string', default: '1' },
       'retention-ms': { type: 'string' },
+      trace: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   }));
@@ -57,6 +60,7 @@ const broker = await createBroker({
   dataDir: values['data-dir'],
   defaultPartitions,
   retentionMs,
+  traceFile: values.trace || process.env.EMBEDDED_KAFKA_TRACE || undefined,
   log: (message) => console.error(`embedded-kafka: ${message}`),
 }).catch((err: Error) => fail(`cannot listen on ${values.host}:${port}: ${err.message}`));
 console.log(

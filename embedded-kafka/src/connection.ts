@@ -4,6 +4,7 @@
 import type { Socket } from 'node:net';
 import type { BrokerState } from './broker-state.js';
 import type { HandlerRegistry, RequestHeader } from './handlers/registry.js';
+import type { ProtocolTrace, TraceNotes } from './protocol-trace.js';
 import { ErrorCode } from './protocol/error-codes.js';
 import { ProtocolError, Reader } from './protocol/reader.js';
 import { Writer } from './protocol/writer.js';
@@ -13,7 +14,12 @@ const API_VERSIONS_KEY = 18;
 export interface ConnectionOptions {
   maxFrameBytes: number;
   log: (message: string) => void;
+  /** Numbers this connection in the protocol trace. */
+  id: number;
+  trace?: ProtocolTrace;
 }
+
+const NO_NOTES = () => undefined;
 
 export class Connection {
   private pending: Buffer[] = [];
@@ -32,13 +38,22 @@ export class Connection {
     socket.on('error', () => this.close());
     socket.on('close', () => {
       this.closed = true;
+      options.trace?.write({ conn: options.id, event: 'closed' });
+    });
+    options.trace?.write({
+      conn: options.id,
+      event: 'opened',
+      remote: `${socket.remoteAddress}:${socket.remotePort}`,
     });
   }
 
   close(reason?: string): void {
     if (this.closed) return;
     this.closed = true;
-    if (reason) this.options.log(`closing connection from ${this.socket.remoteAddress}: ${reason}`);
+    if (reason) {
+      this.options.log(`closing connection from ${this.socket.remoteAddress}: ${reason}`);
+      this.options.trace?.write({ conn: this.options.id, event: 'closing', reason });
+    }
     this.socket.destroy();
   }
 
@@ -95,15 +110,35 @@ export class Connection {
       throw new ProtocolError(`unsupported version ${header.apiVersion} of api ${header.apiKey}`);
     }
     header.clientId = reader.nullableString();
-    const body = await handler.handle(
+    const trace = this.options.trace;
+    const notes: TraceNotes = {};
+    const started = performance.now();
+    const pending = handler.handle(
       {
         header,
         version: header.apiVersion,
         state: this.state,
         clientHost: this.socket.remoteAddress ?? '',
+        note: trace ? (fields) => Object.assign(notes, fields) : NO_NOTES,
       },
       reader,
     );
+    // Handlers note the request's fields while parsing, before their first await.
+    const line = {
+      conn: this.options.id,
+      client: header.clientId,
+      api: handler.name,
+      v: header.apiVersion,
+      corr: header.correlationId,
+    };
+    trace?.write({ ...line, dir: 'request', ...notes });
+    const body = await pending;
+    trace?.write({
+      ...line,
+      dir: body ? 'response' : 'no-response',
+      heldMs: Math.round(performance.now() - started),
+      ...notes,
+    });
     return body ? this.frame(header.correlationId, body) : null;
   }
 

@@ -50,7 +50,7 @@ async function exchange(
     clientId: 'oracle',
   };
   const writer = await handler.handle(
-    { header, version, state, clientHost: '127.0.0.1' },
+    { header, version, state, clientHost: '127.0.0.1', note: () => undefined },
     new Reader(body),
   );
   const decoded = await decode(Buffer.concat(writer!.parts()));

@@ -18,31 +18,89 @@ afterAll(async () => {
   await broker.stop();
 });
 
-/** Sends bytes and resolves with whatever comes back before the broker closes the socket (or 2 s pass). */
+const DEADLINE_MS = 10_000;
+
+/**
+ * Sends bytes and waits — up to a deadline — for what the test expects of the broker: that it
+ * closes the connection, or that `frames` whole response frames arrive. Rejects saying which it
+ * waited for and what it got instead.
+ */
 function exchange(
   payload: Buffer | Buffer[],
-  { waitForClose = true } = {},
+  until: 'close' | { frames: number },
 ): Promise<{ closed: boolean; received: Buffer }> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const socket: Socket = connect(broker.port, broker.host);
     const chunks: Buffer[] = [];
     let done = false;
+    const received = () => Buffer.concat(chunks);
     const finish = (closed: boolean) => {
       if (done) return;
       done = true;
+      clearTimeout(deadline);
       socket.destroy();
-      resolve({ closed, received: Buffer.concat(chunks) });
+      resolve({ closed, received: received() });
     };
-    socket.on('data', (d) => chunks.push(d));
-    socket.on('close', () => finish(true));
-    socket.on('error', () => finish(true));
+    const deadline = setTimeout(() => {
+      done = true;
+      socket.destroy();
+      const wanted =
+        until === 'close'
+          ? 'the broker to close the connection'
+          : `${until.frames} response frame(s)`;
+      reject(
+        new Error(
+          `waited ${DEADLINE_MS} ms for ${wanted}; got ${received().length} bytes and an open connection`,
+        ),
+      );
+    }, DEADLINE_MS);
+    socket.on('data', (d) => {
+      chunks.push(d);
+      if (until !== 'close' && completeFrames(received()) >= until.frames) finish(false);
+    });
+    socket.on('close', () => {
+      if (until === 'close') finish(true);
+      else if (!done) {
+        done = true;
+        clearTimeout(deadline);
+        reject(
+          new Error(
+            `expected ${until.frames} response frame(s), the broker closed the connection after ${received().length} bytes`,
+          ),
+        );
+      }
+    });
+    socket.on('error', () => undefined);
     socket.on('connect', async () => {
       for (const part of [payload].flat()) {
         socket.write(part);
         await new Promise((r) => setImmediate(r));
       }
     });
-    setTimeout(() => finish(false), waitForClose ? 2000 : 500);
+  });
+}
+
+/** Whole size-prefixed frames at the start of `buf`. */
+function completeFrames(buf: Buffer): number {
+  let n = 0;
+  let at = 0;
+  while (buf.length - at >= 4 && buf.length - at - 4 >= buf.readInt32BE(at)) {
+    at += 4 + buf.readInt32BE(at);
+    n++;
+  }
+  return n;
+}
+
+/** Writes bytes on a fresh connection and drops it once they are sent, whatever the broker makes of them. */
+function sendAndDrop(payload: Buffer): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = connect(broker.port, broker.host, () => {
+      socket.write(payload, () => {
+        socket.destroy();
+        resolve();
+      });
+    });
+    socket.on('error', () => resolve());
   });
 }
 
@@ -74,12 +132,12 @@ describe('malformed input', () => {
     const one = frame(18, 0, 7);
     const split = await exchange(
       [...one].map((b) => Buffer.from([b])),
-      { waitForClose: false },
+      { frames: 1 },
     );
     expect(split.received.readInt32BE(4)).toBe(7);
     const pipelined = await exchange(
       Buffer.concat([frame(18, 1, 1), frame(3, 0, 2, Buffer.from([0, 0, 0, 0]))]),
-      { waitForClose: false },
+      { frames: 2 },
     );
     const firstSize = pipelined.received.readInt32BE(0);
     expect(pipelined.received.readInt32BE(4)).toBe(1);
@@ -87,16 +145,16 @@ describe('malformed input', () => {
   });
 
   it('closes the connection on an unknown API key or unsupported version', async () => {
-    expect((await exchange(frame(99, 0, 1))).closed).toBe(true);
-    expect((await exchange(frame(0, 9, 1))).closed).toBe(true);
+    expect((await exchange(frame(99, 0, 1), 'close')).closed).toBe(true);
+    expect((await exchange(frame(0, 9, 1), 'close')).closed).toBe(true);
     await stillServing();
   });
 
   it('closes the connection on a frame larger than the limit or with a negative size', async () => {
     const huge = Buffer.alloc(4);
     huge.writeInt32BE(64 * 1024 * 1024);
-    expect((await exchange(huge)).closed).toBe(true);
-    expect((await exchange(Buffer.from([0xff, 0xff, 0xff, 0xff]))).closed).toBe(true);
+    expect((await exchange(huge, 'close')).closed).toBe(true);
+    expect((await exchange(Buffer.from([0xff, 0xff, 0xff, 0xff]), 'close')).closed).toBe(true);
     await stillServing();
   });
 
@@ -104,7 +162,7 @@ describe('malformed input', () => {
     // Metadata v1 announcing 1000 topics with no data behind it.
     const body = Buffer.alloc(4);
     body.writeInt32BE(1000);
-    expect((await exchange(frame(3, 1, 5, body))).closed).toBe(true);
+    expect((await exchange(frame(3, 1, 5, body), 'close')).closed).toBe(true);
     await stillServing();
   });
 
@@ -122,7 +180,7 @@ describe('malformed input', () => {
       Buffer.from([0, 0, 0, records.length]),
       records,
     ]);
-    const { received } = await exchange(frame(0, 3, 9, body), { waitForClose: false });
+    const { received } = await exchange(frame(0, 3, 9, body), { frames: 1 });
     // size, correlation id, [topic] count, name, [partition] count, index, then the error code
     const errorAt = 4 + 4 + 4 + 2 + topic.length + 4 + 4;
     expect(received.readInt16BE(errorAt)).toBe(2);
@@ -139,7 +197,7 @@ describe('malformed input', () => {
       const garbage = randomBytes(8 + Math.floor(Math.random() * 200));
       garbage.writeInt32BE(garbage.length - 4, 0);
       await Promise.all([
-        exchange(garbage, { waitForClose: false }),
+        sendAndDrop(garbage),
         producer.send({ topic: 'steady', messages: [{ value: String(i) }] }),
       ]);
     }

@@ -3,6 +3,7 @@
 import Koa from 'koa';
 import type { Logger } from '@webstore/observability/logger';
 import type { WebstoreMetrics } from '@webstore/observability/metrics';
+import { setRequestAttribute } from '@webstore/observability/spans';
 import type { Publisher } from '@webstore/producer-client';
 import type { GatewayConfig } from './config.js';
 import { problemMiddleware } from './problem.js';
@@ -11,6 +12,7 @@ import { activityRouter } from './routes/activity.js';
 import { catalogRouter } from './routes/catalog.js';
 import { operationsRouter, type Readiness } from './routes/operations.js';
 import { ordersRouter } from './routes/orders.js';
+import { isSynthetic } from './synthetic.js';
 
 export interface AppDeps {
   config: GatewayConfig;
@@ -24,6 +26,12 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   app.use(problemMiddleware(deps.log));
+  // Every request of generated traffic is marked, reads included, so tail sampling can keep
+  // synthetic traces out of the baseline share.
+  app.use(async (ctx, next) => {
+    if (isSynthetic(ctx)) setRequestAttribute('webstore.synthetic', true);
+    await next();
+  });
   for (const router of [
     operationsRouter(deps.config, deps.readiness),
     catalogRouter(deps.projection),

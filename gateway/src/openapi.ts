@@ -124,6 +124,10 @@ export const schemas = {
       detail: { type: 'string' },
       placedAt: { type: 'string', format: 'date-time' },
       completedAt: { type: 'string', format: 'date-time' },
+      sagaComplete: {
+        type: 'boolean',
+        description: 'no further event expected (a declined order completes after StockReleased)',
+      },
       traceId: { type: 'string' },
       events: { type: 'array', items: { $ref: '#/components/schemas/JourneyEvent' } },
     },

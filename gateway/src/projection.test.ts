@@ -79,11 +79,14 @@ describe('order projection', () => {
     deliver(projection, 'StockReserved', reserved, 'webstore.inventory.v1', t(10), 'inventory');
     expect(projection.stockOf('sku-lamp')).toBe(before - 2);
     deliver(projection, 'PaymentDeclined', declined, 'webstore.payments.v1', t(20), 'payment');
-    deliver(projection, 'StockReleased', released, 'webstore.inventory.v1', t(30), 'inventory');
     const order = projection.orders.get('ord-1')!;
+    // Failed at the decline, but the saga goes on until the reservation is released.
+    expect(order).toMatchObject({ status: 'failed', sagaComplete: false });
+    deliver(projection, 'StockReleased', released, 'webstore.inventory.v1', t(30), 'inventory');
     expect(order).toMatchObject({
       status: 'failed',
       reason: 'card_declined',
+      sagaComplete: true,
       traceId: '0af7651916cd43dd8448eb211c80319c',
     });
     expect(order.events.map((e) => [e.type, e.service, e.sincePlacedMs])).toEqual([
@@ -109,7 +112,21 @@ describe('order projection', () => {
       'PaymentDeclined',
       'StockReleased',
     ]);
-    expect(order).toMatchObject({ status: 'failed', reason: 'card_declined' });
+    expect(order).toMatchObject({ status: 'failed', reason: 'card_declined', sagaComplete: true });
+  });
+
+  it('completes the saga of a declined order only when its release has arrived too', () => {
+    const projection = new OrderProjection();
+    deliver(projection, 'OrderPlaced', placed, 'webstore.orders.v1', t(0), 'gateway');
+    // The inventory topic is read ahead of the payments topic: the release comes first.
+    deliver(projection, 'StockReserved', reserved, 'webstore.inventory.v1', t(10), 'inventory');
+    deliver(projection, 'StockReleased', released, 'webstore.inventory.v1', t(30), 'inventory');
+    expect(projection.orders.get('ord-1')).toMatchObject({
+      status: 'pending',
+      sagaComplete: false,
+    });
+    deliver(projection, 'PaymentDeclined', declined, 'webstore.payments.v1', t(20), 'payment');
+    expect(projection.orders.get('ord-1')).toMatchObject({ status: 'failed', sagaComplete: true });
   });
 
   it('ignores a redelivered event', () => {
@@ -137,5 +154,53 @@ describe('order projection', () => {
       });
     }
     expect(projection.orders.get('ord-1')!.events).toHaveLength(2);
+  });
+
+  it('derives the customer segment from the seed history plus the orders it saw completed', () => {
+    const projection = new OrderProjection(undefined, () => Date.parse(t(0)));
+    expect(projection.segmentOf('cust-ana')).toBe('returning');
+    expect(projection.segmentOf('cust-sam')).toBe('at_risk');
+    expect(projection.segmentOf('cust-nobody')).toBe('new');
+    const complete = (n: number) => {
+      const orderId = `ord-s${n}`;
+      deliver(
+        projection,
+        'OrderPlaced',
+        { ...placed, orderId },
+        'webstore.orders.v1',
+        t(n),
+        'gateway',
+      );
+      deliver(
+        projection,
+        'PaymentAuthorized',
+        {
+          orderId,
+          customerId: 'cust-ana',
+          country: 'BR',
+          amountCents: 11800,
+          currency: 'USD',
+          paymentId: `pay-${n}`,
+          authorizedAt: t(n + 1),
+        },
+        'webstore.payments.v1',
+        t(n + 1),
+        'payment',
+      );
+    };
+    // $188 seeded; three $118 purchases pass the $500 line.
+    complete(100);
+    complete(200);
+    deliver(
+      projection,
+      'PaymentDeclined',
+      { ...declined, orderId: 'ord-s300' },
+      'webstore.payments.v1',
+      t(300),
+      'payment',
+    );
+    expect(projection.segmentOf('cust-ana')).toBe('returning');
+    complete(400);
+    expect(projection.segmentOf('cust-ana')).toBe('vip');
   });
 });

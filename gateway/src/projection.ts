@@ -9,9 +9,15 @@ import type { WebstoreMetrics } from '@webstore/observability/metrics';
 import {
   decodeEvent,
   headerString,
+  personas,
   productById,
+  seedHistory,
+  segmentOf,
   TOPICS,
+  withPurchase,
+  type CustomerHistory,
   type DecodedEvent,
+  type Segment,
 } from '@webstore/schemas';
 
 export interface JourneyEvent {
@@ -36,6 +42,8 @@ export interface OrderView {
   detail?: string;
   placedAt: string;
   completedAt?: string;
+  /** True once no further event of the saga is expected (after the compensation of a decline). */
+  sagaComplete: boolean;
   traceId: string;
   synthetic: boolean;
   events: JourneyEvent[];
@@ -56,6 +64,8 @@ export class OrderProjection extends EventEmitter {
   private readonly seen = new Set<string>();
   private readonly behind = new Map<string, number>();
   private readonly early = new Map<string, { event: DecodedEvent; meta: EventMeta }[]>();
+  /** Purchase history per customer, seeded as analytics seeds it, grown by each completed order. */
+  private readonly histories = new Map<string, CustomerHistory>();
   private live = false;
 
   constructor(
@@ -64,6 +74,15 @@ export class OrderProjection extends EventEmitter {
   ) {
     super();
     this.setMaxListeners(0);
+    for (const persona of personas) {
+      const seed = seedHistory(persona, now());
+      if (seed) this.histories.set(persona.customerId, seed);
+    }
+  }
+
+  /** The customer's segment now, from the same history analytics keeps (seed + completed orders). */
+  segmentOf(customerId: string): Segment {
+    return segmentOf(this.histories.get(customerId), this.now());
   }
 
   get caughtUp(): boolean {
@@ -122,6 +141,7 @@ export class OrderProjection extends EventEmitter {
     order.events.splice(at, 0, journey);
     this.emit(`journey:${order.orderId}`, journey);
     if (order.status === 'pending') this.settle(order, event);
+    order.sagaComplete = sagaComplete(order.events);
   }
 
   private place(event: DecodedEvent<'OrderPlaced'>, message: KafkaMessage): void {
@@ -138,13 +158,22 @@ export class OrderProjection extends EventEmitter {
       placedAt: o.placedAt,
       traceId: traceparent.split('-')[1] ?? '',
       synthetic: o.synthetic,
+      sagaComplete: false,
       events: [],
     });
   }
 
   private settle(order: OrderView, event: DecodedEvent): void {
-    if (event.name === 'PaymentAuthorized') order.status = 'completed';
-    else if (event.name === 'PaymentDeclined') {
+    if (event.name === 'PaymentAuthorized') {
+      order.status = 'completed';
+      this.histories.set(
+        order.customerId,
+        withPurchase(this.histories.get(order.customerId), {
+          amountCents: event.data.amountCents,
+          at: Date.parse(event.data.authorizedAt),
+        }),
+      );
+    } else if (event.name === 'PaymentDeclined') {
       order.status = 'failed';
       order.reason = event.data.reason;
       order.detail = `payment declined: ${event.data.reason.replace(/_/g, ' ')}`;
@@ -186,6 +215,20 @@ export class OrderProjection extends EventEmitter {
     if (high !== undefined && Number(offset) + 1 >= high) this.behind.delete(key);
     if (this.behind.size === 0) this.live = true;
   }
+}
+
+/**
+ * Whether an order's saga is over, from the events it has (whatever order they were read in): an
+ * authorization or a stock rejection ends it; a declined payment ends it once the reservation has
+ * been released.
+ */
+export function sagaComplete(events: Pick<JourneyEvent, 'type'>[]): boolean {
+  const has = (type: string) => events.some((e) => e.type === type);
+  return (
+    has('PaymentAuthorized') ||
+    has('StockRejected') ||
+    (has('PaymentDeclined') && has('StockReleased'))
+  );
 }
 
 /** Connects the projection to Kafka; resolves once its consumer is running. */

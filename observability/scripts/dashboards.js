@@ -1,5 +1,12 @@
 // The four dashboards, as compact panel lists. generate-dashboards.js turns them into Grafana JSON.
+//
+// Exemplars: only the collector's span-metrics histograms carry them (the Node metrics SDK exports
+// none), and they are taken before tail sampling, so most point at traces Tempo never kept. A
+// target shows exemplars only where every exemplar's trace is kept: failed spans (the `errors`
+// policy) and declined payments (`declined-payments`). See docs/observability.md.
 const rate = (expr) => `rate(${expr}[5m])`;
+const spanP95 = (by, selector) =>
+  `histogram_quantile(0.95, sum by (le, ${by}) (${rate(`traces_span_metrics_duration_seconds_bucket{${selector}}`)}))`;
 
 export const dashboards = [
   {
@@ -96,7 +103,6 @@ export const dashboards = [
       },
       {
         title: 'Order latency, placed → terminal (p50, p95, p99)',
-        exemplar: true,
         unit: 's',
         targets: [0.5, 0.95, 0.99].map((q) => ({
           expr: `histogram_quantile(${q}, sum by (le) (${rate('webstore_order_e2e_duration_seconds_bucket')}))`,
@@ -104,11 +110,36 @@ export const dashboards = [
         })),
       },
       {
-        title: 'Consumer span latency p95 by service (exemplars → traces)',
-        exemplar: true,
+        title: 'Consumer span latency p95 by service (exemplars: failed spans → traces)',
         unit: 's',
-        expr: `histogram_quantile(0.95, sum by (le, service_name) (${rate('traces_span_metrics_duration_seconds_bucket{span_kind="SPAN_KIND_CONSUMER"}')}))`,
-        legend: '{{service_name}}',
+        targets: [
+          {
+            expr: spanP95('service_name', 'span_kind="SPAN_KIND_CONSUMER"'),
+            legend: '{{service_name}}',
+          },
+          {
+            expr: spanP95(
+              'service_name',
+              'span_kind="SPAN_KIND_CONSUMER", status_code="STATUS_CODE_ERROR"',
+            ),
+            legend: '{{service_name}} failed',
+            exemplar: true,
+          },
+        ],
+      },
+      {
+        title: 'Declined payments: handling time p95 by country (exemplars → declined traces)',
+        unit: 's',
+        targets: [
+          {
+            expr: spanP95(
+              'customer_country',
+              'service_name="payment", span_kind="SPAN_KIND_CONSUMER", payment_outcome="declined"',
+            ),
+            legend: '{{customer_country}}',
+            exemplar: true,
+          },
+        ],
       },
       {
         title: 'Payment decline ratio by country',
@@ -190,11 +221,22 @@ export const dashboards = [
         unit: 'percentunit',
       },
       {
-        title: 'Duration p95',
-        exemplar: true,
+        title: 'Duration p95 (exemplars: failed spans → traces)',
         unit: 's',
-        expr: `histogram_quantile(0.95, sum by (le, service_name) (${rate('traces_span_metrics_duration_seconds_bucket{span_kind=~"SPAN_KIND_SERVER|SPAN_KIND_CONSUMER"}')}))`,
-        legend: '{{service_name}}',
+        targets: [
+          {
+            expr: spanP95('service_name', 'span_kind=~"SPAN_KIND_SERVER|SPAN_KIND_CONSUMER"'),
+            legend: '{{service_name}}',
+          },
+          {
+            expr: spanP95(
+              'service_name',
+              'span_kind=~"SPAN_KIND_SERVER|SPAN_KIND_CONSUMER", status_code="STATUS_CODE_ERROR"',
+            ),
+            legend: '{{service_name}} failed',
+            exemplar: true,
+          },
+        ],
       },
       {
         title: 'Service graph: requests between services',

@@ -17,7 +17,7 @@ function panel(p, index) {
     datasource,
     expr: t.expr,
     ...(t.legend ? { legendFormat: t.legend } : {}),
-    ...(p.exemplar ? { exemplar: true } : {}),
+    ...(t.exemplar ? { exemplar: true } : {}),
   }));
   const wide = p.type === 'logs' || p.type === 'table';
   return {

@@ -58,6 +58,12 @@ describe('preload with an OTLP endpoint', () => {
     expect(koa?.parentSpanId).toBe(server?.spanId);
   });
 
+  it('puts request-wide attributes on the server span, not on the koa layer span', () => {
+    const inTrace = rx.spans().filter((s) => s.traceId === order.traceId);
+    const tagged = inTrace.filter((s) => s.attributes['customer.segment'] === 'vip');
+    expect(tagged.map((s) => s.kind)).toEqual(['SERVER']);
+  });
+
   it('runs onShutdown hooks in order before the flush (a span made in a hook is exported)', () => {
     expect(rx.spans().map((s) => s.name)).toContain('shutdown hook');
     const messages = app.records().map((r) => r.msg);

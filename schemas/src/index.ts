@@ -46,4 +46,13 @@ export {
 } from './envelope.js';
 export { countries, countryByCode, type Country } from './seed/countries.js';
 export { personas, personaByToken, type Persona } from './seed/personas.js';
+export {
+  SEGMENTS,
+  seedHistory,
+  segmentOf,
+  withPurchase,
+  type CustomerHistory,
+  type Purchase,
+  type Segment,
+} from './segments.js';
 export { CATEGORIES, products, productById, type Category, type Product } from './seed/catalog.js';

@@ -2,7 +2,8 @@
 // country, customer actions by segment, and revenue. It reads every topic.
 import type { Handlers, Journal } from '@webstore/consumer-runtime';
 import type { WebstoreMetrics } from '@webstore/observability/metrics';
-import { applyPurchase, segmentOf, type CustomerHistory, type PurchaseRecord } from './domain.js';
+import { segmentOf, type CustomerHistory } from '@webstore/schemas';
+import { applyPurchase, type PurchaseRecord } from './domain.js';
 
 type Stage =
   'browse_catalog' | 'view_product' | 'add_to_cart' | 'checkout_started' | 'checkout_complete';

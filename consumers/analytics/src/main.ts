@@ -1,6 +1,6 @@
 import { openJournal, runService } from '@webstore/consumer-runtime';
-import { personas, TOPICS } from '@webstore/schemas';
-import { applyPurchase, type CustomerHistory, type PurchaseRecord } from './domain.js';
+import { personas, seedHistory, TOPICS, type CustomerHistory } from '@webstore/schemas';
+import { applyPurchase, type PurchaseRecord } from './domain.js';
 import { analyticsHandlers } from './handlers.js';
 
 await runService({
@@ -13,14 +13,9 @@ await runService({
   setup({ config, metrics }) {
     const histories = new Map<string, CustomerHistory>();
     // The demo personas arrive with some history, so every segment (at_risk included) shows up.
-    const DAY_MS = 24 * 60 * 60 * 1000;
     for (const p of personas) {
-      if (p.history)
-        histories.set(p.customerId, {
-          orders: p.history.orders,
-          spentCents: p.history.spentCents,
-          lastOrderAt: Date.now() - p.history.lastOrderDaysAgo * DAY_MS,
-        });
+      const seed = seedHistory(p, Date.now());
+      if (seed) histories.set(p.customerId, seed);
     }
     const journal = openJournal<PurchaseRecord>(`${config.dataDir}/purchases.jsonl`, (r) =>
       applyPurchase(histories, r),

@@ -5,7 +5,12 @@
 // handler never throws, so commits cover processed messages only.
 import { trace } from '@opentelemetry/api';
 import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { createPublisher, type Published, type Publisher } from '@webstore/producer-client';
+import {
+  createPublisher,
+  REPLAY_HEADER,
+  type Published,
+  type Publisher,
+} from '@webstore/producer-client';
 import {
   decodeEvent,
   dlqTopic,
@@ -27,7 +32,7 @@ export interface HandlerContext<N extends EventName = EventName> {
   offset: string;
   message: KafkaMessage;
   log: Logger;
-  /** Publishes an event caused by this one (derived id, causation header, synthetic flag carried). */
+  /** Publishes an event caused by this one (derived id, causation header; synthetic and replay markers carried). */
   publish<M extends EventName>(name: M, data: EventInput<M>, key: string): Promise<Published>;
 }
 
@@ -133,6 +138,9 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   ): Promise<void> {
     const span = trace.getActiveSpan();
     span?.setAttribute('messaging.consumer.group.name', groupId);
+    // A replayed message keeps its trace in Tempo (tail sampling keeps every replay).
+    const replayId = headerString(message.headers, REPLAY_HEADER);
+    if (replayId) span?.setAttribute('webstore.replay', true);
     metrics.consumerQueueTime.record(Math.max(0, (Date.now() - Number(message.timestamp)) / 1000), {
       topic,
       group: groupId,
@@ -163,6 +171,11 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     const handler = handlers[event.name] as Handler | undefined;
     if (handler) {
       const synthetic = (event.data as { synthetic?: boolean }).synthetic === true;
+      // What a replayed event causes is part of the replay too.
+      const carried = {
+        ...(synthetic ? { webstore_synthetic: 'true' } : {}),
+        ...(replayId ? { [REPLAY_HEADER]: replayId } : {}),
+      };
       const ctx: HandlerContext = {
         event,
         topic,
@@ -174,7 +187,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
           publisher.publish(name, data, {
             key,
             causationId: event.id,
-            headers: synthetic ? { webstore_synthetic: 'true' } : undefined,
+            headers: Object.keys(carried).length > 0 ? carried : undefined,
           }),
       };
       for (let attempt = 1; ; attempt++) {

@@ -94,7 +94,17 @@ export class Group {
     } else {
       member = this.members.get(request.memberId);
       if (!member) return fail(ErrorCode.UNKNOWN_MEMBER_ID);
-      if (this.state === 'Stable' && sameProtocols(member.protocols, request.protocols)) {
+      const unchanged = sameProtocols(member.protocols, request.protocols);
+      // As Kafka does: a follower rejoining with unchanged metadata (it missed the JoinGroup reply)
+      // gets the current generation back. The leader rejoining a stable group means the assignment
+      // must change for reasons the member metadata does not show (a topic's partitions became
+      // known), so it always starts a rebalance; answering it with the old generation would pin the
+      // assignment it computed before it knew the partitions.
+      if (
+        unchanged &&
+        (this.state === 'CompletingRebalance' ||
+          (this.state === 'Stable' && member.memberId !== this.leader))
+      ) {
         this.touch(member);
         return this.joinResult(member);
       }

@@ -20,7 +20,7 @@ export const produceHandler: ApiHandler = {
   name: 'Produce',
   minVersion: 3,
   maxVersion: 3,
-  handle({ state }, r) {
+  handle({ state, note }, r) {
     r.nullableString();
     const acks = r.int16();
     r.int32();
@@ -48,6 +48,13 @@ export const produceHandler: ApiHandler = {
           }
         }),
       };
+    });
+    note({
+      acks,
+      partitions: results
+        .flatMap((t) => t.partitions.map((p) => `${t.name}/${p.index}@${p.baseOffset}`))
+        .join(' '),
+      error: results.flatMap((t) => t.partitions).find((p) => p.error !== 0)?.error ?? 0,
     });
     if (acks === 0) return null;
     const w = new Writer();

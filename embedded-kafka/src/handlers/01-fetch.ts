@@ -66,7 +66,7 @@ export const fetchHandler: ApiHandler = {
   name: 'Fetch',
   minVersion: 4,
   maxVersion: 4,
-  async handle({ state }, r) {
+  async handle({ state, note }, r) {
     r.int32();
     const maxWaitMs = r.int32();
     const minBytes = r.int32();
@@ -80,6 +80,13 @@ export const fetchHandler: ApiHandler = {
         maxBytes: p.int32(),
       })),
     }));
+    note({
+      maxWaitMs,
+      minBytes,
+      partitions: topics
+        .flatMap((t) => t.partitions.map((p) => `${t.name}/${p.index}@${p.fetchOffset}`))
+        .join(' '),
+    });
     const keys = topics.flatMap((t) => t.partitions.map((p) => partitionKey(t.name, p.index)));
     const deadline = Date.now() + Math.max(0, maxWaitMs);
     let result = gather(state, topics, maxBytes);
@@ -87,6 +94,10 @@ export const fetchHandler: ApiHandler = {
       await state.waitForAppend(keys, deadline - Date.now());
       result = gather(state, topics, maxBytes);
     }
+    note({
+      bytes: result.bytes,
+      error: result.data.flatMap((t) => t.partitions).find((p) => p.error !== 0)?.error ?? 0,
+    });
     const w = new Writer().int32(0);
     w.array(result.data, (out, t) => {
       out.string(t.name);

@@ -12,12 +12,17 @@ export const listOffsetsHandler: ApiHandler = {
   name: 'ListOffsets',
   minVersion: 1,
   maxVersion: 1,
-  handle({ state }, r) {
+  handle({ state, note }, r) {
     r.int32();
     const topics = r.array((t) => ({
       name: t.string(),
       partitions: t.array((p) => ({ index: p.int32(), timestamp: p.int64() })),
     }));
+    note({
+      partitions: topics
+        .flatMap((t) => t.partitions.map((p) => `${t.name}/${p.index}@${p.timestamp}`))
+        .join(' '),
+    });
     const w = new Writer();
     w.array(topics, (out, t) => {
       out.string(t.name);

@@ -14,13 +14,14 @@ export const metadataHandler: ApiHandler = {
   name: 'Metadata',
   minVersion: 0,
   maxVersion: 4,
-  handle({ version, state }, r) {
+  handle({ version, state, note }, r) {
     const requested =
       version === 0 ? r.array((x) => x.string()) : r.nullableArray((x) => x.string());
     const allowAutoCreate = version >= 4 ? r.bool() : true;
     const all = requested === null || (version === 0 && requested.length === 0);
-    const names = all ? [...state.store.topics().keys()] : requested!;
+    const names = all ? state.store.topicNames() : requested!;
     const { nodeId, host, port, clusterId } = state.identity;
+    note({ topics: all ? 'all' : names.join(','), allowAutoCreate });
 
     const w = new Writer();
     if (version >= 3) w.int32(0);
@@ -32,7 +33,7 @@ export const metadataHandler: ApiHandler = {
     if (version >= 1) w.int32(nodeId);
     w.array(names, (out, name) => {
       const exists = state.ensureTopic(name, allowAutoCreate && !all);
-      const partitions = exists ? state.store.topics().get(name)! : 0;
+      const partitions = exists ? state.store.partitionCount(name) : 0;
       out.int16(exists ? ErrorCode.NONE : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION).string(name);
       if (version >= 1) out.bool(false);
       out.array(

@@ -13,7 +13,7 @@ export const offsetCommitHandler: ApiHandler = {
   name: 'OffsetCommit',
   minVersion: 2,
   maxVersion: 2,
-  handle({ state }, r) {
+  handle({ state, note }, r) {
     const groupId = r.string();
     const generationId = r.int32();
     const memberId = r.string();
@@ -27,6 +27,15 @@ export const offsetCommitHandler: ApiHandler = {
       })),
     }));
     const groupError = state.group(groupId).validateCommit(generationId, memberId);
+    note({
+      group: groupId,
+      member: memberId,
+      generation: generationId,
+      offsets: topics
+        .flatMap((t) => t.partitions.map((p) => `${t.name}/${p.index}=${p.offset}`))
+        .join(' '),
+      error: groupError,
+    });
     const w = new Writer();
     w.array(topics, (out, t) => {
       out.string(t.name);

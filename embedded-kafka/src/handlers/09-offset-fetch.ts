@@ -10,9 +10,19 @@ export const offsetFetchHandler: ApiHandler = {
   name: 'OffsetFetch',
   minVersion: 1,
   maxVersion: 1,
-  handle({ state }, r) {
+  handle({ state, note }, r) {
     const groupId = r.string();
     const topics = r.array((t) => ({ name: t.string(), partitions: t.array((p) => p.int32()) }));
+    note({
+      group: groupId,
+      offsets: topics
+        .flatMap((t) =>
+          t.partitions.map(
+            (p) => `${t.name}/${p}=${state.store.fetchOffset(groupId, t.name, p)?.offset ?? -1}`,
+          ),
+        )
+        .join(' '),
+    });
     const w = new Writer();
     w.array(topics, (out, t) => {
       out.string(t.name);

@@ -12,10 +12,11 @@ export const findCoordinatorHandler: ApiHandler = {
   name: 'FindCoordinator',
   minVersion: 0,
   maxVersion: 1,
-  handle({ version, state }, r) {
-    r.string();
+  handle({ version, state, note }, r) {
+    const key = r.string();
     const keyType = version >= 1 ? r.int8() : 0;
     const error = keyType === 0 ? ErrorCode.NONE : ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    note({ key, keyType, error });
     const { nodeId, host, port } = state.identity;
     const w = new Writer();
     if (version >= 1) w.int32(0);

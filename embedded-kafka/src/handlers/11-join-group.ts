@@ -14,13 +14,20 @@ export const joinGroupHandler: ApiHandler = {
   name: 'JoinGroup',
   minVersion: 0,
   maxVersion: 2,
-  async handle({ version, state, header, clientHost }, r) {
+  async handle({ version, state, header, clientHost, note }, r) {
     const groupId = r.string();
     const sessionTimeoutMs = r.int32();
     const rebalanceTimeoutMs = version >= 1 ? r.int32() : sessionTimeoutMs;
     const memberId = r.string();
     const protocolType = r.string();
     const protocols = r.array((p) => ({ name: p.string(), metadata: Buffer.from(p.bytes()) }));
+    note({
+      group: groupId,
+      member: memberId,
+      sessionMs: sessionTimeoutMs,
+      rebalanceMs: rebalanceTimeoutMs,
+      protocols: protocols.map((p) => p.name).join(','),
+    });
     const invalid =
       groupId === ''
         ? ErrorCode.INVALID_GROUP_ID
@@ -45,6 +52,12 @@ export const joinGroupHandler: ApiHandler = {
           protocolType,
           protocols,
         });
+    note({
+      error: result.errorCode,
+      generation: result.generationId,
+      member: result.memberId,
+      leader: result.leader === result.memberId,
+    });
     const w = new Writer();
     if (version >= 2) w.int32(0);
     w.int16(result.errorCode)

@@ -10,12 +10,13 @@ export const heartbeatHandler: ApiHandler = {
   name: 'Heartbeat',
   minVersion: 0,
   maxVersion: 1,
-  handle({ version, state }, r) {
+  handle({ version, state, note }, r) {
     const groupId = r.string();
     const generationId = r.int32();
     const memberId = r.string();
     const error =
       state.groups.get(groupId)?.heartbeat(generationId, memberId) ?? ErrorCode.UNKNOWN_MEMBER_ID;
+    note({ group: groupId, member: memberId, generation: generationId, error });
     const w = new Writer();
     if (version >= 1) w.int32(0);
     return w.int16(error);

@@ -10,10 +10,11 @@ export const leaveGroupHandler: ApiHandler = {
   name: 'LeaveGroup',
   minVersion: 0,
   maxVersion: 1,
-  handle({ version, state }, r) {
+  handle({ version, state, note }, r) {
     const groupId = r.string();
     const memberId = r.string();
     const error = state.groups.get(groupId)?.leave(memberId) ?? ErrorCode.UNKNOWN_MEMBER_ID;
+    note({ group: groupId, member: memberId, error });
     const w = new Writer();
     if (version >= 1) w.int32(0);
     return w.int16(error);

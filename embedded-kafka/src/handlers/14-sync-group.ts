@@ -11,15 +11,22 @@ export const syncGroupHandler: ApiHandler = {
   name: 'SyncGroup',
   minVersion: 0,
   maxVersion: 1,
-  async handle({ version, state }, r) {
+  async handle({ version, state, note }, r) {
     const groupId = r.string();
     const generationId = r.int32();
     const memberId = r.string();
     const assignments = new Map(r.array((a) => [a.string(), Buffer.from(a.bytes())] as const));
+    note({
+      group: groupId,
+      member: memberId,
+      generation: generationId,
+      assignments: assignments.size,
+    });
     const group = state.groups.get(groupId);
     const result = group
       ? await group.sync(generationId, memberId, assignments)
       : { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, assignment: Buffer.alloc(0) };
+    note({ error: result.errorCode, assignmentBytes: result.assignment.length });
     const w = new Writer();
     if (version >= 1) w.int32(0);
     return w.int16(result.errorCode).bytes(result.assignment);

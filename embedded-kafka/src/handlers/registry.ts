@@ -1,6 +1,7 @@
 // One handler per API key, each declaring the versions it serves; ApiVersions is answered from
 // this table, so what is advertised is exactly what is implemented.
 import type { BrokerState } from '../broker-state.js';
+import type { TraceNotes } from '../protocol-trace.js';
 import type { Reader } from '../protocol/reader.js';
 import type { Writer } from '../protocol/writer.js';
 
@@ -16,6 +17,8 @@ export interface RequestContext {
   version: number;
   state: BrokerState;
   clientHost: string;
+  /** Adds fields to this request's protocol-trace lines (a no-op when tracing is off). */
+  note(fields: TraceNotes): void;
 }
 
 /** A response body, or null when the request expects no response (Produce with acks=0). */

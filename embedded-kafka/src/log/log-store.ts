@@ -20,6 +20,7 @@ export interface LogStoreOptions {
   segmentBytes?: number;
   retentionBytes?: number;
   retentionMs?: number;
+  log?: (message: string) => void;
 }
 
 export interface CommittedOffset {
@@ -53,6 +54,15 @@ export class LogStore {
 
   hasTopic(topic: string): boolean {
     return this.logs.has(topic);
+  }
+
+  /** Partitions of a topic (0 when it does not exist). */
+  partitionCount(topic: string): number {
+    return this.logs.get(topic)?.length ?? 0;
+  }
+
+  topicNames(): string[] {
+    return [...this.logs.keys()];
   }
 
   createTopic(topic: string, partitions: number): PartitionLog[] {
@@ -120,7 +130,7 @@ export class LogStore {
 
   private openPartition(topic: string, partition: number): PartitionLog {
     const dir = this.options.dataDir ? this.partitionDir(topic, partition) : undefined;
-    return new PartitionLog({ dir, segmentBytes: this.segmentBytes });
+    return new PartitionLog({ dir, segmentBytes: this.segmentBytes, log: this.options.log });
   }
 
   private partitionDir(topic: string, partition: number): string {

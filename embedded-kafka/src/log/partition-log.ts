@@ -1,34 +1,13 @@
 // One partition's log: segments of producers' record batches, each batch stored as received with
-// only baseOffset patched. Batches stay in memory for reads; with a directory they are also written
-// to append-only segment files (synchronously, so an acknowledged append survives a killed process)
-// and read back on open, truncating a torn tail left by a crash.
-import {
-  closeSync,
-  ftruncateSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+// only baseOffset patched. With a directory, batches live in append-only segment files (written
+// synchronously, so an acknowledged append survives a killed process) and only their index and a
+// small cache of the newest batches stay in memory; without one, everything is kept in memory.
+// Offsets never go backwards: segment files are named by their base offset, and retention always
+// leaves the active segment, so the next offset survives a restart even when every batch expired.
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CorruptRecordError, LOG_OVERHEAD, crcMatches, scanBatches } from './record-batch.js';
-
-interface StoredBatch {
-  baseOffset: number;
-  lastOffset: number;
-  maxTimestamp: number;
-  buf: Buffer;
-}
-
-interface Segment {
-  baseOffset: number;
-  batches: StoredBatch[];
-  bytes: number;
-  fd?: number;
-  path?: string;
-}
+import { CorruptRecordError, scanBatches } from './record-batch.js';
+import { SEGMENT_SUFFIX, Segment, type NewBatch } from './segment.js';
 
 export interface AppendResult {
   baseOffset: number;
@@ -39,15 +18,21 @@ export interface PartitionLogOptions {
   /** Directory for segment files; omit to keep the log in memory only. */
   dir?: string;
   segmentBytes: number;
+  /** Newest batches kept in memory for caught-up readers (default 256 KiB). */
+  tailCacheBytes?: number;
+  /** Told about recovery that had to drop data (a torn or corrupt tail). */
+  log?: (message: string) => void;
 }
-
-const SEGMENT_SUFFIX = '.log';
 
 export class PartitionLog {
   private readonly segments: Segment[] = [];
   private nextOffset = 0;
+  private readonly tail: NewBatch[] = [];
+  private tailBytes = 0;
+  private readonly tailCacheBytes: number;
 
   constructor(private readonly options: PartitionLogOptions) {
+    this.tailCacheBytes = options.tailCacheBytes ?? 256 * 1024;
     if (options.dir) {
       mkdirSync(options.dir, { recursive: true });
       this.recover(options.dir);
@@ -56,13 +41,18 @@ export class PartitionLog {
   }
 
   get logStartOffset(): number {
-    const first = this.segments.find((s) => s.batches.length > 0);
-    return first ? first.batches[0]!.baseOffset : this.nextOffset;
+    const first = this.segments.find((s) => !s.empty);
+    return first ? first.index.baseOffsetAt(0) : this.nextOffset;
   }
 
   /** The log end offset; with one replica it is also the high watermark. */
   get highWatermark(): number {
     return this.nextOffset;
+  }
+
+  /** Batch bytes held in memory (the cache of newest batches, or everything in memory mode). */
+  get cachedBytes(): number {
+    return this.options.dir ? this.tailBytes : this.sizeBytes;
   }
 
   get sizeBytes(): number {
@@ -74,12 +64,12 @@ export class PartitionLog {
     const infos = scanBatches(recordBatches);
     if (infos.length === 0) throw new CorruptRecordError('empty record set');
     const baseOffset = this.nextOffset;
-    const stored: StoredBatch[] = [];
+    const batches: NewBatch[] = [];
     let offset = baseOffset;
     for (const info of infos) {
       const buf = Buffer.from(recordBatches.subarray(info.position, info.position + info.size));
       buf.writeBigInt64BE(BigInt(offset), 0);
-      stored.push({
+      batches.push({
         baseOffset: offset,
         lastOffset: offset + info.lastOffsetDelta,
         maxTimestamp: info.maxTimestamp,
@@ -90,15 +80,9 @@ export class PartitionLog {
     let segment = this.segments.at(-1)!;
     if (segment.bytes > 0 && segment.bytes + recordBatches.length > this.options.segmentBytes)
       segment = this.roll(baseOffset);
-    if (segment.fd !== undefined) {
-      const bytes = stored.length === 1 ? stored[0]!.buf : Buffer.concat(stored.map((b) => b.buf));
-      writeSync(segment.fd, bytes);
-    }
-    for (const batch of stored) {
-      segment.batches.push(batch);
-      segment.bytes += batch.buf.length;
-    }
+    segment.append(batches);
     this.nextOffset = offset;
+    if (this.options.dir) this.cache(batches);
     return { baseOffset, lastOffset: offset - 1 };
   }
 
@@ -107,16 +91,17 @@ export class PartitionLog {
    * batch when there is one, so a batch larger than the limit still makes progress (KIP-74).
    */
   read(fromOffset: number, maxBytes: number): Buffer[] {
+    if (fromOffset >= this.nextOffset) return [];
+    const cached = this.readTail(fromOffset, maxBytes);
+    if (cached) return cached;
     const out: Buffer[] = [];
     let bytes = 0;
     for (const segment of this.segmentsFrom(fromOffset)) {
-      let i = firstBatchEndingAtOrAfter(segment.batches, fromOffset);
-      for (; i < segment.batches.length; i++) {
-        const batch = segment.batches[i]!;
-        if (out.length > 0 && bytes + batch.buf.length > maxBytes) return out;
-        out.push(batch.buf);
-        bytes += batch.buf.length;
-      }
+      const from = segment.index.firstEndingAtOrAfter(fromOffset);
+      const chunk = segment.read(from, maxBytes - bytes, out.length === 0);
+      out.push(...chunk.data);
+      bytes += chunk.bytes;
+      if (from + chunk.batches < segment.index.length) break;
     }
     return out;
   }
@@ -124,8 +109,8 @@ export class PartitionLog {
   /** The base offset of the first batch whose max timestamp is at or after `timestampMs`. */
   offsetForTimestamp(timestampMs: number): number | undefined {
     for (const segment of this.segments) {
-      for (const batch of segment.batches)
-        if (batch.maxTimestamp >= timestampMs) return batch.baseOffset;
+      for (let i = 0; i < segment.index.length; i++)
+        if (segment.index.maxTimestampAt(i) >= timestampMs) return segment.index.baseOffsetAt(i);
     }
     return undefined;
   }
@@ -134,23 +119,53 @@ export class PartitionLog {
   applyRetention(nowMs: number, retentionMs: number, retentionBytes: number): void {
     const expired = (s: Segment) =>
       retentionMs >= 0 &&
-      s.batches.length > 0 &&
-      s.batches.at(-1)!.maxTimestamp < nowMs - retentionMs;
-    // An active segment that has wholly expired is rolled so it can be deleted like the others.
+      !s.empty &&
+      s.index.maxTimestampAt(s.index.length - 1) < nowMs - retentionMs;
+    // An active segment that has wholly expired is rolled so it can be deleted like the others;
+    // the new, empty active segment keeps the next offset in its file name.
     if (expired(this.segments.at(-1)!)) this.roll(this.nextOffset);
     let total = this.sizeBytes;
     while (this.segments.length > 1) {
       const oldest = this.segments[0]!;
       const overSize = retentionBytes >= 0 && total > retentionBytes;
-      if (!expired(oldest) && !overSize && oldest.batches.length > 0) break;
-      this.deleteSegment(oldest);
+      if (!expired(oldest) && !overSize && !oldest.empty) break;
+      oldest.delete();
       this.segments.shift();
       total -= oldest.bytes;
     }
+    const start = this.logStartOffset;
+    while (this.tail.length > 0 && this.tail[0]!.baseOffset < start) this.dropOldestCached();
   }
 
   close(): void {
-    for (const s of this.segments) if (s.fd !== undefined) closeSync(s.fd);
+    for (const s of this.segments) s.close();
+  }
+
+  private cache(batches: NewBatch[]): void {
+    for (const batch of batches) {
+      this.tail.push(batch);
+      this.tailBytes += batch.buf.length;
+    }
+    while (this.tail.length > 1 && this.tailBytes > this.tailCacheBytes) this.dropOldestCached();
+  }
+
+  private dropOldestCached(): void {
+    this.tailBytes -= this.tail.shift()!.buf.length;
+  }
+
+  /** Serves a read from the cache of newest batches when it starts inside it. */
+  private readTail(fromOffset: number, maxBytes: number): Buffer[] | undefined {
+    if (this.tail.length === 0 || fromOffset < this.tail[0]!.baseOffset) return undefined;
+    let i = this.tail.findIndex((b) => b.lastOffset >= fromOffset);
+    const out: Buffer[] = [];
+    let bytes = 0;
+    for (; i < this.tail.length; i++) {
+      const { buf } = this.tail[i]!;
+      if (out.length > 0 && bytes + buf.length > maxBytes) break;
+      out.push(buf);
+      bytes += buf.length;
+    }
+    return out;
   }
 
   private segmentsFrom(offset: number): Segment[] {
@@ -161,83 +176,42 @@ export class PartitionLog {
   }
 
   private roll(baseOffset: number): Segment {
-    const segment: Segment = { baseOffset, batches: [], bytes: 0 };
-    if (this.options.dir) {
-      segment.path = join(
-        this.options.dir,
-        `${String(baseOffset).padStart(20, '0')}${SEGMENT_SUFFIX}`,
-      );
-      segment.fd = openSync(segment.path, 'a');
-    }
+    const segment = Segment.create(baseOffset, this.options.dir);
     this.segments.push(segment);
     return segment;
   }
 
-  private deleteSegment(segment: Segment): void {
-    if (segment.fd !== undefined) closeSync(segment.fd);
-    if (segment.path) rmSync(segment.path, { force: true });
-  }
-
-  /** Loads segment files; a partial or corrupt batch at the end of a file is truncated away. */
+  /**
+   * Indexes the segment files. A torn or corrupt batch ends the log there: its segment is
+   * truncated and any later segment deleted, so offsets stay contiguous.
+   */
   private recover(dir: string): void {
     const files = readdirSync(dir)
       .filter((f) => f.endsWith(SEGMENT_SUFFIX))
       .sort();
-    for (const file of files) {
-      const path = join(dir, file);
-      const data = readFileSync(path);
-      const segment: Segment = {
-        baseOffset: Number(file.slice(0, -SEGMENT_SUFFIX.length)),
-        batches: [],
-        bytes: 0,
+    for (let f = 0; f < files.length; f++) {
+      const path = join(dir, files[f]!);
+      const { segment, intact } = Segment.recover(
         path,
-      };
-      let position = 0;
-      while (position < data.length) {
-        const good = validBatchAt(data, position);
-        if (good === 0) break;
-        const buf = data.subarray(position, position + good);
-        const baseOffset = Number(buf.readBigInt64BE(0));
-        const lastOffset = baseOffset + buf.readInt32BE(23);
-        segment.batches.push({
-          baseOffset,
-          lastOffset,
-          maxTimestamp: Number(buf.readBigInt64BE(35)),
-          buf,
-        });
-        segment.bytes += good;
-        this.nextOffset = lastOffset + 1;
-        position += good;
+        Number(files[f]!.slice(0, -SEGMENT_SUFFIX.length)),
+      );
+      this.nextOffset = Math.max(this.nextOffset, segment.endOffset);
+      const last = f === files.length - 1;
+      if (!intact) {
+        this.options.log?.(
+          `${path}: truncated at a torn or corrupt batch (log end offset ${segment.endOffset})`,
+        );
+        for (const later of files.slice(f + 1)) {
+          this.options.log?.(`${join(dir, later)}: deleted, it followed a truncated segment`);
+          rmSync(join(dir, later), { force: true });
+        }
       }
-      segment.fd = openSync(path, 'r+');
-      if (position < data.length) ftruncateSync(segment.fd, position);
-      closeSync(segment.fd);
-      segment.fd = openSync(path, 'a');
-      if (segment.batches.length === 0 && this.segments.length > 0) {
-        this.deleteSegment(segment);
+      if (segment.empty && !last && intact) {
+        segment.delete();
         continue;
       }
-      if (segment.batches.length === 0) segment.baseOffset = this.nextOffset;
       this.segments.push(segment);
+      if (!intact) break;
     }
   }
-}
-
-/** Size of the intact batch at `position`, or 0 when the rest of the file is torn or corrupt. */
-function validBatchAt(data: Buffer, position: number): number {
-  if (data.length - position < LOG_OVERHEAD + 49) return 0;
-  const size = data.readInt32BE(position + 8) + LOG_OVERHEAD;
-  if (size < 61 || position + size > data.length || data.readInt8(position + 16) !== 2) return 0;
-  return crcMatches(data.subarray(position, position + size)) ? size : 0;
-}
-
-function firstBatchEndingAtOrAfter(batches: StoredBatch[], offset: number): number {
-  let lo = 0;
-  let hi = batches.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (batches[mid]!.lastOffset < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

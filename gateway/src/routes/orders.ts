@@ -4,6 +4,7 @@ import Router from '@koa/router';
 import { trace } from '@opentelemetry/api';
 import type { Context } from 'koa';
 import type { WebstoreMetrics } from '@webstore/observability/metrics';
+import { setRequestAttribute } from '@webstore/observability/spans';
 import type { Publisher } from '@webstore/producer-client';
 import { productById, type CountryCode, type Persona } from '@webstore/schemas';
 import { requirePersona } from '../auth.js';
@@ -106,6 +107,8 @@ export function ordersRouter(
       unitPriceCents: productById(l.productId)!.priceCents,
     }));
     const synthetic = isSynthetic(ctx);
+    // Tail sampling keeps VIP checkouts; the segment is the one this order is placed in.
+    setRequestAttribute('customer.segment', projection.segmentOf(persona.customerId));
     const traceId = trace.getActiveSpan()?.spanContext().traceId ?? '';
     await publisher.publish(
       'OrderPlaced',

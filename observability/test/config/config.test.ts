@@ -209,19 +209,11 @@ describe('OpenTelemetry Collector', () => {
     );
   });
 
-  it('drops credentials and masks card numbers and e-mail addresses', () => {
+  it('drops credentials', () => {
     const scrubbed = collector.processors['attributes/scrub'].actions.map(
       (a: { key: string }) => a.key,
     );
     expect(scrubbed).toContain('http.request.header.authorization');
-    const patterns = collector.processors.redaction.blocked_values.map(
-      (p: string) => new RegExp(p),
-    );
-    for (const secret of ['4111 1111 1111 1111', 'ana@example.com', 'user-token-123'])
-      expect(
-        patterns.some((p: RegExp) => p.test(secret)),
-        secret,
-      ).toBe(true);
   });
 });
 
@@ -284,14 +276,6 @@ describe('Grafana', () => {
       expect(q.expr, `${q.dashboard} / ${q.panel}`).toBeTruthy();
       expect(uids.has(q.datasource), `${q.dashboard} / ${q.panel} datasource`).toBe(true);
     }
-  });
-
-  it('shows exemplars on the latency panels of the Async flow dashboard', () => {
-    const asyncFlow = dashboards.find((d) => d.title === 'Async flow');
-    const latency = asyncFlow.panels.find((p: { title: string }) =>
-      p.title.startsWith('Order latency'),
-    );
-    expect(latency.targets.every((t: { exemplar?: boolean }) => t.exemplar)).toBe(true);
   });
 
   it('uses only PromQL that Prometheus parses (checked by promtool)', () => {
@@ -357,6 +341,10 @@ describe('metric name contract', () => {
     ).toEqual(['webstore_payments_total', 'foo:bar']);
     expect(metricNames('histogram_quantile(0.9, sum by (le) (rate(a_bucket[$__range])))')).toEqual([
       'a_bucket',
+    ]);
+    expect(metricNames('a_total unless a_total offset 10m or b offset 1h30m')).toEqual([
+      'a_total',
+      'b',
     ]);
   });
 });

@@ -1,5 +1,6 @@
 export {
   CAUSATION_HEADER,
+  REPLAY_HEADER,
   createPublisher,
   derivedEventId,
   type Published,
