@@ -8,6 +8,7 @@ export default tseslint.config(
   {
     ignores: [
       '**/dist/**',
+      '**/dist-ui/**',
       '**/node_modules/**',
       '**/.turbo/**',
       '**/.data/**',

@@ -56,6 +56,8 @@ const child = spawn(process.execPath, [MAIN], {
   },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
+// Never leave the console behind, whatever happens here.
+process.on('exit', () => child.kill('SIGKILL'));
 const api = `http://127.0.0.1:${apiPort}`;
 for (let i = 0; ; i++) {
   if (
@@ -79,7 +81,7 @@ for (const service of services) {
   const tp = new BasicTracerProvider({
     resource,
     spanProcessors: [
-      new BatchSpanProcessor(new OTLPTraceExporter({ url: endpoint }), {
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: endpoint, concurrencyLimit: 200 }), {
         maxQueueSize: 200_000,
         maxExportBatchSize: 512,
         scheduledDelayMillis: 200,
@@ -90,7 +92,7 @@ for (const service of services) {
     resource,
     processors: [
       new BatchLogRecordProcessor({
-        exporter: new OTLPLogExporter({ url: endpoint }),
+        exporter: new OTLPLogExporter({ url: endpoint, concurrencyLimit: 200 }),
         maxQueueSize: 200_000,
         maxExportBatchSize: 512,
         scheduledDelayMillis: 200,
@@ -216,7 +218,16 @@ for (const rate of rates) {
     await sleep(10);
   }
   const offeredSeconds = (performance.now() - started) / 1000;
-  for (const p of providers) await p.forceFlush();
+  // A flush can be refused while the exporters' concurrent exports are all in flight: try again.
+  for (const p of providers)
+    for (let attempt = 0; ; attempt++) {
+      const flushed = await p.forceFlush().then(
+        () => true,
+        (err) => (attempt > 50 ? Promise.reject(err) : false),
+      );
+      if (flushed) break;
+      await sleep(100);
+    }
   let now = await stored();
   const target = {
     spans: before.spans + (sentSpans - spansBefore),

@@ -9,6 +9,7 @@ import { decidePayment } from '@webstore/payment';
 import { productById, TOPICS } from '@webstore/schemas';
 import { startOtlpReceiver, waitFor, type FlatSpan, type OtlpReceiver } from '@webstore/testkit';
 import { startStack, type Stack } from '../src/stack.js';
+import { expectAnalyticsLinks, seedThatDeclines } from './pipeline-helpers.js';
 import { stackClient } from './helpers.js';
 
 const PAYMENT_SEED = 7;
@@ -41,13 +42,6 @@ afterAll(async () => {
   await receiver?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-function seedThatDeclines(country: string): { seed: number; reason: string } {
-  for (let seed = 0; ; seed++) {
-    const decision = decidePayment({ orderId: 'any', country, paymentSeed: seed }, 0);
-    if (decision.outcome === 'declined') return { seed, reason: decision.reason };
-  }
-}
 
 describe('orders through the pipeline', () => {
   it('reach a terminal state from every country, with declines for the seeded reason and clean stock-outs', async () => {
@@ -162,38 +156,7 @@ describe('orders through the pipeline', () => {
       ],
     ).toBe('inventory');
 
-    // Analytics consumes in batches: its `process` spans live in a trace of their own, under a
-    // `poll` span, and each links to the producer span of the message it processed.
-    for (const topic of [TOPICS.orders, TOPICS.inventory, TOPICS.payments]) {
-      const producer = spans.find((s) => s.kind === 'PRODUCER' && s.name === `send ${topic}`)!;
-      const linked = await waitFor(
-        () =>
-          receiver
-            .spans()
-            .find(
-              (s) =>
-                s.serviceName === 'analytics' &&
-                s.name === `process ${topic}` &&
-                s.links.some((l) => l.traceId === traceId && l.spanId === producer.spanId),
-            ),
-        {
-          timeoutMs: 30_000,
-          message: `analytics' process ${topic} span linking to ${producer.spanId}`,
-        },
-      );
-      expect(linked.kind).toBe('CONSUMER');
-      expect(linked.traceId).not.toBe(traceId);
-      const poll = await waitFor(
-        () => receiver.spans().find((s) => s.spanId === linked.parentSpanId),
-        { timeoutMs: 10_000, message: `the poll span above analytics' process ${topic}` },
-      );
-      expect(poll).toMatchObject({
-        name: `poll ${topic}`,
-        kind: 'CLIENT',
-        traceId: linked.traceId,
-      });
-      expect(poll!.attributes['messaging.consumer.group.name']).toBe('analytics');
-    }
+    await expectAnalyticsLinks(receiver, spans, traceId);
 
     // Bunyan lines on stdout and OTel log records carry the same trace id.
     const reservedLine = await waitFor(
