@@ -19,10 +19,16 @@ const { values } = parseArgs({
 const CHECKPOINTS = values.checkpoints.split(',').map(Number);
 const SERVICES = ['gateway', 'inventory', 'payment', 'analytics'];
 const GROUPS = {
-  gateway: 'gateway-projection',
-  inventory: 'inventory',
-  payment: 'payment',
-  analytics: 'analytics',
+  gateway: {
+    group: 'gateway-projection',
+    topics: [TOPICS.orders, TOPICS.inventory, TOPICS.payments],
+  },
+  inventory: { group: 'inventory', topics: [TOPICS.orders, TOPICS.payments] },
+  payment: { group: 'payment', topics: [TOPICS.inventory, TOPICS.orders] },
+  analytics: {
+    group: 'analytics',
+    topics: [TOPICS.activity, TOPICS.orders, TOPICS.inventory, TOPICS.payments],
+  },
 };
 const COUNTRIES = ['US', 'UK', 'DE', 'FR', 'JP', 'BR', 'IN'];
 
@@ -81,21 +87,16 @@ function event(i) {
   };
 }
 
-async function lagOf(group) {
+async function lagOf({ group, topics }) {
   let lag = 0;
-  const topics = (await admin.listTopics()).filter(
-    (t) => t.startsWith('webstore.') && !t.endsWith('.dlq'),
-  );
   for (const topic of topics) {
-    const [high, committed] = await Promise.all([
-      admin.fetchTopicOffsets(topic),
-      admin.fetchOffsets({ groupId: group, topics: [topic] }),
-    ]);
+    const high = await admin.fetchTopicOffsets(topic);
+    const committed = await admin.fetchOffsets({ groupId: group, topics: [topic] });
     for (const { partition, high: end } of high) {
       const at = Number(
         committed[0]?.partitions.find((p) => p.partition === partition)?.offset ?? -1,
       );
-      if (end !== '0') lag += Number(end) - Math.max(0, at);
+      if (end !== '0') lag += Math.max(0, Number(end) - Math.max(0, at));
     }
   }
   return lag;
@@ -103,11 +104,17 @@ async function lagOf(group) {
 
 async function caughtUp() {
   const started = Date.now();
+  let zeroBefore = false;
   for (;;) {
-    const lags = await Promise.all(SERVICES.map((s) => lagOf(GROUPS[s])));
+    const lags = [];
+    for (const s of SERVICES) lags.push(await lagOf(GROUPS[s]));
     const total = lags.reduce((a, b) => a + b, 0);
-    if (total === 0) return (Date.now() - started) / 1000;
-    if ((Date.now() - started) % 10_000 < 1000) log(`waiting for consumers, lag ${total}`);
+    // Two readings in a row: offsets are read one topic at a time while the consumers move.
+    if (total === 0 && zeroBefore) return (Date.now() - started) / 1000;
+    zeroBefore = total === 0;
+    log(
+      `waiting for the consumers to catch up: ${lags.map((l, i) => `${SERVICES[i]} ${l}`).join(', ')}`,
+    );
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
