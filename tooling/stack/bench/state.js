@@ -120,43 +120,45 @@ async function caughtUp() {
 }
 
 const rows = {};
-let written = 0;
-for (const checkpoint of CHECKPOINTS) {
-  log(`writing events up to ${checkpoint}`);
-  while (written < checkpoint) {
-    const batch = Array.from({ length: Math.min(2000, checkpoint - written) }, (_, k) =>
-      event(written + k),
-    );
-    const byTopic = new Map();
-    for (const { topic, message } of batch)
-      byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
-    written += batch.length;
+try {
+  let written = 0;
+  for (const checkpoint of CHECKPOINTS) {
+    log(`writing events up to ${checkpoint}`);
+    while (written < checkpoint) {
+      const batch = Array.from({ length: Math.min(2000, checkpoint - written) }, (_, k) =>
+        event(written + k),
+      );
+      const byTopic = new Map();
+      for (const { topic, message } of batch)
+        byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
+      written += batch.length;
+    }
+    const drain = await caughtUp();
+    log(`caught up ${drain.toFixed(0)} s after the last write`);
+    for (const name of SERVICES) {
+      const before = rssMiB(stack.process(name).child.pid);
+      await stack.stopService(name);
+      const started = performance.now();
+      await stack.startService(name);
+      const restartMs = performance.now() - started;
+      // Let it settle (it may read a few uncommitted messages again), then read its memory.
+      await caughtUp();
+      rows[`${name} @ ${checkpoint.toLocaleString('en-US')}`] = {
+        'RSS before restart MiB': before.toFixed(0),
+        'restart to ready ms': restartMs.toFixed(0),
+        'RSS after restart MiB': rssMiB(stack.process(name).child.pid).toFixed(0),
+      };
+    }
   }
-  const drain = await caughtUp();
-  log(`caught up ${drain.toFixed(0)} s after the last write`);
-  for (const name of SERVICES) {
-    const before = rssMiB(stack.process(name).child.pid);
-    await stack.stopService(name);
-    const started = performance.now();
-    await stack.startService(name);
-    const restartMs = performance.now() - started;
-    // Let it settle (it may read a few uncommitted messages again), then read its memory.
-    await caughtUp();
-    rows[`${name} @ ${checkpoint.toLocaleString('en-US')}`] = {
-      'RSS before restart MiB': before.toFixed(0),
-      'restart to ready ms': restartMs.toFixed(0),
-      'RSS after restart MiB': rssMiB(stack.process(name).child.pid).toFixed(0),
-    };
-  }
+} finally {
+  await Promise.all([producer.disconnect(), admin.disconnect()]);
+  await stack.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 }
-
-await Promise.all([producer.disconnect(), admin.disconnect()]);
-await stack.stop();
-rmSync(dataDir, { recursive: true, force: true });
 console.log(
   `state benchmark: events written straight to the topics (90 % ProductViewed, 10 % OrderPlaced, each order then going through reservation, payment and analytics); telemetry off`,
 );
