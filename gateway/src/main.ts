@@ -1,9 +1,8 @@
-import kafkajs from 'kafkajs';
 import { onShutdown } from '@webstore/observability/lifecycle';
 import { createLogger } from '@webstore/observability/logger';
 import { createMetrics } from '@webstore/observability/metrics';
-import { createPublisher } from '@webstore/producer-client';
 import { createApp, loadConfig, OrderProjection, startProjection } from './app.js';
+import { createGatewayKafka } from './kafka.js';
 
 const log = createLogger('gateway');
 let config;
@@ -14,30 +13,28 @@ try {
   process.exit(2);
 }
 const metrics = createMetrics();
-const kafka = new kafkajs.Kafka({
-  clientId: 'gateway',
-  brokers: config.kafkaBrokers,
-  logLevel: kafkajs.logLevel.WARN,
-  retry: { retries: 10 },
-});
-const producer = kafka.producer({ allowAutoTopicCreation: true });
-let kafkaUp = false;
-producer.on(producer.events.CONNECT, () => (kafkaUp = true));
-producer.on(producer.events.DISCONNECT, () => (kafkaUp = false));
+const { kafka, producer, publisher, health } = createGatewayKafka(config, log);
 const projection = new OrderProjection(metrics);
 const app = createApp({
   config,
-  publisher: createPublisher({ producer, source: '/webstore/gateway' }),
+  publisher,
   projection,
   metrics,
   log,
-  readiness: { kafka: () => kafkaUp, projectionCaughtUp: () => projection.caughtUp },
+  readiness: {
+    kafka: () => health.up,
+    kafkaDetail: () => health.reason,
+    projectionCaughtUp: () => projection.caughtUp,
+    retryAfterSeconds: health.retryAfterSeconds,
+  },
 });
 await producer.connect();
+health.start();
 const consumer = await startProjection(kafka, projection, log);
 const server = app.listen(config.port, config.host, () =>
   log.info({ port: config.port }, 'gateway listening'),
 );
 onShutdown(() => new Promise<void>((resolve) => server.close(() => resolve())), 'http server');
 onShutdown(() => consumer.disconnect(), 'projection consumer');
+onShutdown(() => health.stop(), 'kafka health probe');
 onShutdown(() => producer.disconnect(), 'kafka producer');

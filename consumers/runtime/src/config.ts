@@ -5,6 +5,13 @@ export interface ServiceConfig {
   port: number;
   host: string;
   dataDir: string;
+  /**
+   * kafkajs's own retry budget for every request. When a publish exhausts it
+   * (KafkaJSNumberOfRetriesExceeded) the runtime retries the step itself, so a short budget only
+   * makes the outage visible sooner; `maxRetryTime` also bounds how long a consumer takes to
+   * notice that Kafka is back.
+   */
+  kafkaRetry: { retries: number; initialRetryTime: number; maxRetryTime: number };
 }
 
 export class ConfigError extends Error {
@@ -26,7 +33,7 @@ export function integerFrom(
   return value;
 }
 
-/** Reads KAFKA_BROKERS, PORT, HOST and DATA_DIR. */
+/** Reads KAFKA_BROKERS, PORT, HOST, DATA_DIR, KAFKA_RETRIES and KAFKA_RETRY_MAX_MS. */
 export function loadServiceConfig(
   env: NodeJS.ProcessEnv,
   service: string,
@@ -46,5 +53,10 @@ export function loadServiceConfig(
     port: integerFrom(env, 'PORT', defaultPort, 0, 65_535),
     host: env.HOST || '127.0.0.1',
     dataDir: env.DATA_DIR || `.data/${service}`,
+    kafkaRetry: {
+      retries: integerFrom(env, 'KAFKA_RETRIES', 10, 0, 100),
+      initialRetryTime: 200,
+      maxRetryTime: integerFrom(env, 'KAFKA_RETRY_MAX_MS', 5_000, 200, 60_000),
+    },
   };
 }

@@ -1,7 +1,8 @@
 // The consumer loop every service runs. Per message: decode and validate; skip an event id already
-// processed; run the handler, retrying errors flagged `retriable` with backoff; dead-letter anything
-// else (with headers naming the error and origin) and move on. kafkajs resolves an offset only after
-// eachMessage returns, and the handler never throws, so commits cover processed messages only.
+// processed; run the handler — retries by failure kind are delivery.ts's — and dead-letter what can
+// never succeed (with headers naming the error and origin), then move on. kafkajs resolves an offset
+// only after eachMessage returns, and eachMessage throws only when the service stops or the member
+// lost its place in the group, so commits cover processed messages only.
 import { trace } from '@opentelemetry/api';
 import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import {
@@ -21,8 +22,9 @@ import {
 } from '@webstore/schemas';
 import type { Logger } from '@webstore/observability/logger';
 import type { WebstoreMetrics } from '@webstore/observability/metrics';
-import { backoffMs, isRetriable } from './errors.js';
+import { createDelivery, type MessageScope } from './delivery.js';
 import { openJournal, type Journal } from './journal.js';
+import { trackMembership, type MembershipStatus } from './membership.js';
 
 export interface HandlerContext<N extends EventName = EventName> {
   event: DecodedEvent<N>;
@@ -61,34 +63,44 @@ export interface ConsumerServiceOptions {
 export interface ConsumerService {
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** True once the consumer has joined its group and received an assignment. */
+  /** True while the consumer is a member of its group (joined, not rebalancing, broker answering). */
   ready(): boolean;
+  /** Why the consumer is or is not in its group, for /readyz. */
+  membership(): MembershipStatus;
   readonly publisher: Publisher;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Creates a consumer service; call `start()` to join the group. */
 export function createConsumerService(options: ConsumerServiceOptions): ConsumerService {
   const { kafka, groupId, topics, handlers, log, metrics } = options;
-  const maxAttempts = options.retry?.maxAttempts ?? 5;
-  const baseMs = options.retry?.baseMs ?? 100;
+  const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
+  const heartbeatInterval = 1_000;
   const consumer: Consumer = kafka.consumer({
     groupId,
-    sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+    sessionTimeout,
     rebalanceTimeout: 10_000,
-    heartbeatInterval: 1_000,
+    heartbeatInterval,
     maxWaitTimeInMs: 1_000,
   });
+  const delivery = createDelivery({
+    groupId,
+    log,
+    metrics,
+    heartbeatIntervalMs: heartbeatInterval,
+    maxAttempts: options.retry?.maxAttempts,
+    baseMs: options.retry?.baseMs,
+  });
+  // Half the session timeout without a fetch or heartbeat answer: the broker is gone.
+  const membership = trackMembership(consumer, log, groupId, sessionTimeout / 2);
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: true });
   const publisher = createPublisher({ producer, source: options.source });
   const processed = new Set<string>();
   let journal: Journal<{ id: string }> | undefined;
-  let joined = false;
   let lagTimer: NodeJS.Timeout | undefined;
   const admin = kafka.admin();
 
   async function deadLetter(
+    scope: MessageScope,
     topic: string,
     partition: number,
     message: KafkaMessage,
@@ -105,11 +117,13 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       dlq_original_offset: message.offset,
       dlq_group: groupId,
     };
-    await publisher.publishRaw(dlqTopic(topic), {
-      key: message.key,
-      value: message.value,
-      headers: headers as Record<string, Buffer | string>,
-    });
+    await delivery.untilKafkaTakesIt(scope, () =>
+      publisher.publishRaw(dlqTopic(topic), {
+        key: message.key,
+        value: message.value,
+        headers: headers as Record<string, Buffer | string>,
+      }),
+    );
     metrics.dlqMessages.add(1, { topic, group: groupId, error: code });
     metrics.consumerMessages.add(1, {
       topic,
@@ -124,6 +138,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   }
 
   async function handleMessage(
+    scope: MessageScope,
     topic: string,
     partition: number,
     message: KafkaMessage,
@@ -139,13 +154,14 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     });
     const started = performance.now();
     const delay = options.delayMs?.() ?? 0;
-    if (delay > 0) await sleep(delay);
+    if (delay > 0) await delivery.wait(delay, scope);
 
     let event: DecodedEvent;
     try {
       event = decodeEvent(message);
     } catch (err) {
       await deadLetter(
+        scope,
         topic,
         partition,
         message,
@@ -182,21 +198,18 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
             headers: Object.keys(carried).length > 0 ? carried : undefined,
           }),
       };
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await handler(ctx);
-          break;
-        } catch (err) {
-          if (isRetriable(err) && attempt < maxAttempts) {
-            metrics.consumerMessages.add(1, { ...labels, outcome: 'retried' });
-            log.warn({ eventId: event.id, attempt, err }, 'handler failed; retrying');
-            await sleep(backoffMs(attempt, baseMs));
-            continue;
-          }
-          span?.recordException(err as Error);
-          await deadLetter(topic, partition, message, event.name, err as Error);
-          return;
-        }
+      const failed = await delivery.runHandler(
+        scope,
+        async () => handler(ctx),
+        (err, attempt) => {
+          metrics.consumerMessages.add(1, { ...labels, outcome: 'retried' });
+          log.warn({ eventId: event.id, attempt, err }, 'handler failed; retrying');
+        },
+      );
+      if (failed) {
+        span?.recordException(failed);
+        await deadLetter(scope, topic, partition, message, event.name, failed);
+        return;
       }
     }
     processed.add(event.id);
@@ -228,25 +241,22 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
 
   return {
     publisher,
-    ready: () => joined,
+    ready: () => membership.status().inGroup,
+    membership: () => membership.status(),
     async start() {
       journal = openJournal<{ id: string }>(
         options.dataDir ? `${options.dataDir}/processed-events.jsonl` : undefined,
         (r) => processed.add(r.id),
       );
-      consumer.on(consumer.events.GROUP_JOIN, (e) => {
-        joined = true;
-        log.info(
-          { group: groupId, assignment: e.payload.memberAssignment },
-          'joined consumer group',
-        );
-      });
       await Promise.all([producer.connect(), consumer.connect(), admin.connect()]);
       for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({
         partitionsConsumedConcurrently: options.concurrency ?? 3,
         // The kafkajs instrumentation runs this inside the `process <topic>` span, a child of the producer's span.
-        eachMessage: ({ topic, partition, message }) => handleMessage(topic, partition, message),
+        eachMessage: (payload) =>
+          delivery.run(payload, (scope) =>
+            handleMessage(scope, payload.topic, payload.partition, payload.message),
+          ),
       });
       lagTimer = setInterval(() => {
         recordLag().catch((err) => log.debug({ err }, 'lag check failed'));
@@ -255,6 +265,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     },
     async stop() {
       clearInterval(lagTimer);
+      delivery.stop();
       await consumer.disconnect(); // waits for in-flight messages, commits, leaves the group
       await Promise.all([producer.disconnect(), admin.disconnect()]);
       journal?.close();

@@ -44,7 +44,7 @@ export async function runService(
     clientId: definition.name,
     brokers: config.kafkaBrokers,
     logLevel: kafkajs.logLevel.WARN,
-    retry: { retries: 10, initialRetryTime: 200 },
+    retry: config.kafkaRetry,
   });
   const service = createConsumerService({
     kafka,
@@ -62,6 +62,7 @@ export async function runService(
     host: config.host,
     service: definition.name,
     ready: service.ready,
+    membership: service.membership,
     faults,
   });
   onShutdown(
