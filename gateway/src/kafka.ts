@@ -5,7 +5,7 @@
 // projection keeps kafkajs's patient defaults, capped so it resumes soon after Kafka is back.
 import kafkajs from 'kafkajs';
 import type { Logger } from '@webstore/observability/logger';
-import { createPublisher, type Publisher } from '@webstore/producer-client';
+import { createPublisher, kafkajsLogCreator, type Publisher } from '@webstore/producer-client';
 import type { GatewayConfig } from './config.js';
 import { createKafkaHealth, type KafkaHealth } from './kafka-health.js';
 
@@ -23,7 +23,8 @@ export function createGatewayKafka(config: GatewayConfig, log: Logger): GatewayK
   const publishing = new kafkajs.Kafka({
     clientId: 'gateway',
     brokers: config.kafkaBrokers,
-    logLevel: kafkajs.logLevel.NOTHING,
+    logLevel: kafkajs.logLevel.WARN,
+    logCreator: kafkajsLogCreator(log),
     connectionTimeout: Math.min(1_000, requestTimeout),
     requestTimeout,
     retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 300 },
@@ -32,6 +33,7 @@ export function createGatewayKafka(config: GatewayConfig, log: Logger): GatewayK
     clientId: 'gateway-projection',
     brokers: config.kafkaBrokers,
     logLevel: kafkajs.logLevel.WARN,
+    logCreator: kafkajsLogCreator(log),
     retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 },
   });
   const producer = publishing.producer({ allowAutoTopicCreation: true });

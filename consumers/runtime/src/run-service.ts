@@ -4,6 +4,7 @@ import kafkajs from 'kafkajs';
 import { onShutdown } from '@webstore/observability/lifecycle';
 import { createLogger, type Logger } from '@webstore/observability/logger';
 import { createMetrics, type WebstoreMetrics } from '@webstore/observability/metrics';
+import { kafkajsLogCreator } from '@webstore/producer-client';
 import { loadServiceConfig, type ServiceConfig } from './config.js';
 import { createConsumerService, type Handlers } from './consumer-service.js';
 import { createManagementServer, type Faults } from './management-server.js';
@@ -44,6 +45,7 @@ export async function runService(
     clientId: definition.name,
     brokers: config.kafkaBrokers,
     logLevel: kafkajs.logLevel.WARN,
+    logCreator: kafkajsLogCreator(log),
     retry: config.kafkaRetry,
   });
   const service = createConsumerService({

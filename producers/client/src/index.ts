@@ -16,3 +16,4 @@ export {
   PublishTimeoutError,
   type Written,
 } from './errors.js';
+export { kafkajsLogCreator, type StructuredLogger } from './kafka-log.js';
