@@ -166,9 +166,15 @@ export function watch(url: string, intervalMs = 100) {
   };
 }
 
-/** Broker protocol-trace lines (EMBEDDED_KAFKA_TRACE) matching `keep`. */
+/** Broker protocol-trace lines (EMBEDDED_KAFKA_TRACE) matching `keep`; none before it exists. */
 export function traceLines(file: string, keep: (entry: Record<string, unknown>) => boolean) {
-  return readFileSync(file, 'utf8')
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
     .split('\n')
     .filter(Boolean)
     .map((line) => {
