@@ -41,7 +41,7 @@ describe('publish failures', () => {
   it('refuses at once while Kafka is known to be down, and sends nothing', async () => {
     const producer = kafka.producer();
     await producer.connect();
-    let down: string | undefined;
+    let down: string | undefined = undefined;
     const publisher = createPublisher({
       producer,
       source: '/test',
