@@ -27,7 +27,7 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
-  app.use(problemMiddleware(deps.log));
+  app.use(problemMiddleware(deps.log, deps.readiness.retryAfterSeconds));
   // Every request of generated traffic is marked, reads included, so tail sampling can keep
   // synthetic traces out of the baseline share.
   app.use(async (ctx, next) => {

@@ -3,6 +3,8 @@ export interface GatewayConfig {
   port: number;
   host: string;
   kafkaBrokers: string[];
+  /** A checkout or activity event Kafka has not acknowledged by then is answered 503. */
+  publishTimeoutMs: number;
   managementUrls: { inventory: string; payment: string; analytics: string };
   /** Where the read model and idempotency keys are kept. */
   dataDir: string;
@@ -48,10 +50,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
       `KAFKA_BROKERS must be a comma-separated list of host:port, got "${env.KAFKA_BROKERS}"`,
     );
   }
+  const publishTimeoutMs = Number(env.PUBLISH_TIMEOUT_MS ?? 4000);
+  if (!Number.isInteger(publishTimeoutMs) || publishTimeoutMs < 500 || publishTimeoutMs > 60_000)
+    throw new ConfigError(
+      `PUBLISH_TIMEOUT_MS must be an integer between 500 and 60000, got "${env.PUBLISH_TIMEOUT_MS}"`,
+    );
   return {
     port,
     host: env.HOST || '127.0.0.1',
     kafkaBrokers,
+    publishTimeoutMs,
     managementUrls: {
       inventory: url(env, 'INVENTORY_URL', 'http://127.0.0.1:8101'),
       payment: url(env, 'PAYMENT_URL', 'http://127.0.0.1:8102'),

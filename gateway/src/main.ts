@@ -1,9 +1,7 @@
-import kafkajs from 'kafkajs';
 import { onShutdown } from '@webstore/observability/lifecycle';
 import { createLogger } from '@webstore/observability/logger';
 import { createMetrics } from '@webstore/observability/metrics';
 import { openStore } from '@webstore/consumer-runtime/store';
-import { createPublisher } from '@webstore/producer-client';
 import {
   createApp,
   idempotencyKeys,
@@ -12,6 +10,7 @@ import {
   startOrderDeadlines,
   startProjection,
 } from './app.js';
+import { createGatewayKafka } from './kafka.js';
 
 const log = createLogger('gateway');
 let config;
@@ -22,20 +21,10 @@ try {
   process.exit(2);
 }
 const metrics = createMetrics();
-const kafka = new kafkajs.Kafka({
-  clientId: 'gateway',
-  brokers: config.kafkaBrokers,
-  logLevel: kafkajs.logLevel.WARN,
-  retry: { retries: 10 },
-});
-const producer = kafka.producer({ allowAutoTopicCreation: true });
-let kafkaUp = false;
-producer.on(producer.events.CONNECT, () => (kafkaUp = true));
-producer.on(producer.events.DISCONNECT, () => (kafkaUp = false));
+const { kafka, producer, publisher, health } = createGatewayKafka(config, log);
 const store = openStore(`${config.dataDir}/gateway.db`);
 const projection = new OrderProjection(store, metrics);
 const keys = idempotencyKeys(store);
-const publisher = createPublisher({ producer, source: '/webstore/gateway' });
 const evict = () => {
   projection.evict(Date.now() - config.orderRetentionMs);
   keys.evict(Date.now() - config.orderRetentionMs);
@@ -49,9 +38,15 @@ const app = createApp({
   keys,
   metrics,
   log,
-  readiness: { kafka: () => kafkaUp, projectionCaughtUp: () => projection.caughtUp },
+  readiness: {
+    kafka: () => health.up,
+    kafkaDetail: () => health.reason,
+    projectionCaughtUp: () => projection.caughtUp,
+    retryAfterSeconds: health.retryAfterSeconds,
+  },
 });
 await producer.connect();
+health.start();
 const consumer = await startProjection(kafka, projection, log);
 const stopDeadlines = startOrderDeadlines({
   projection,
@@ -65,5 +60,6 @@ const server = app.listen(config.port, config.host, () =>
 onShutdown(() => new Promise<void>((resolve) => server.close(() => resolve())), 'http server');
 onShutdown(() => consumer.disconnect(), 'projection consumer');
 onShutdown(stopDeadlines, 'order deadlines');
+onShutdown(() => health.stop(), 'kafka health probe');
 onShutdown(() => producer.disconnect(), 'kafka producer');
 onShutdown(() => store.close(), 'state');

@@ -1,6 +1,7 @@
 // RFC 9457 problem details: every error the API returns is one of these.
 import type { Context, Next } from 'koa';
 import type { Logger } from '@webstore/observability/logger';
+import { PublishError } from '@webstore/producer-client';
 
 export type ProblemType =
   | 'validation'
@@ -32,6 +33,9 @@ export class Problem extends Error {
   readonly status: number;
   readonly title: string;
 
+  /** Sent as `Retry-After` (seconds): the condition is expected to pass by itself. */
+  retryAfterSeconds?: number;
+
   constructor(
     readonly type: ProblemType,
     readonly detail: string,
@@ -42,20 +46,44 @@ export class Problem extends Error {
   }
 }
 
+/**
+ * A publish Kafka did not acknowledge is a 503 the client may retry: nothing was accepted. When a
+ * request might have reached the broker anyway (`written: 'unknown'`), a retry with the same
+ * Idempotency-Key is answered with the same order id, so the order cannot be placed twice.
+ */
+function unavailable(err: PublishError, retryAfterSeconds: number): Problem {
+  const detail =
+    err.written === 'no'
+      ? 'Kafka is unreachable, so the request was not accepted and nothing was written; retry later'
+      : 'Kafka did not acknowledge the event in time, so the request was not accepted; retry later (with the same Idempotency-Key for an order)';
+  const problem = new Problem('unavailable', detail);
+  problem.retryAfterSeconds = retryAfterSeconds;
+  return problem;
+}
+
 /** The first middleware: turns any error into a problem document; only unexpected ones are logged. */
-export function problemMiddleware(log: Logger) {
+export function problemMiddleware(log: Logger, retryAfterSeconds = 2) {
   return async (ctx: Context, next: Next): Promise<void> => {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined)
         throw new Problem('not-found', `no route ${ctx.method} ${ctx.path}`);
     } catch (err) {
+      const outage = err instanceof PublishError && err.retriable;
       const problem =
         err instanceof Problem
           ? err
-          : new Problem('internal', 'the gateway could not complete the request');
-      if (!(err instanceof Problem)) log.error({ err, path: ctx.path }, 'request failed');
+          : outage
+            ? unavailable(err, retryAfterSeconds)
+            : new Problem('internal', 'the gateway could not complete the request');
+      // An outage is logged once by the Kafka health probe, not once per refused request.
+      if (outage && err.written === 'unknown')
+        log.warn({ err, path: ctx.path }, 'publish not acknowledged; answered 503');
+      else if (!(err instanceof Problem) && !outage)
+        log.error({ err, path: ctx.path }, 'request failed');
       ctx.status = problem.status;
+      if (problem.retryAfterSeconds !== undefined)
+        ctx.set('Retry-After', String(problem.retryAfterSeconds));
       ctx.type = 'application/problem+json';
       ctx.body = {
         type: `https://webstore.example/problems/${problem.type}`,

@@ -106,6 +106,14 @@ export const metricsCatalog = {
     labels: ['topic', 'group', 'event_type', 'outcome'],
     emittedBy: ['any'],
   },
+  consumerInfrastructureRetries: {
+    name: 'webstore_consumer_infrastructure_retries',
+    kind: 'counter',
+    description:
+      'Retries of a message step that failed because Kafka was unreachable (the partition waits, nothing is dead-lettered), by error class.',
+    labels: ['topic', 'group', 'error'],
+    emittedBy: ['any'],
+  },
   consumerLag: {
     name: 'webstore_consumer_lag_messages',
     kind: 'gauge',

@@ -9,6 +9,13 @@ export interface ServiceConfig {
   dedupeWindowMs: number;
   /** How long settled state (decided payments, closed reservations) is kept. */
   stateRetentionMs: number;
+  /**
+   * kafkajs's own retry budget for every request. When a publish exhausts it
+   * (KafkaJSNumberOfRetriesExceeded) the runtime retries the step itself, so a short budget only
+   * makes the outage visible sooner; `maxRetryTime` also bounds how long a consumer takes to
+   * notice that Kafka is back.
+   */
+  kafkaRetry: { retries: number; initialRetryTime: number; maxRetryTime: number };
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -32,7 +39,10 @@ export function integerFrom(
   return value;
 }
 
-/** Reads KAFKA_BROKERS, PORT, HOST, DATA_DIR, DEDUPE_WINDOW_MS and STATE_RETENTION_MS. */
+/**
+ * Reads KAFKA_BROKERS, PORT, HOST, DATA_DIR, DEDUPE_WINDOW_MS, STATE_RETENTION_MS, KAFKA_RETRIES
+ * and KAFKA_RETRY_MAX_MS.
+ */
 export function loadServiceConfig(
   env: NodeJS.ProcessEnv,
   service: string,
@@ -56,5 +66,10 @@ export function loadServiceConfig(
     // As long as the topics keep events (7 days), so a replay of any retained window finds the
     // decisions it must not repeat.
     stateRetentionMs: integerFrom(env, 'STATE_RETENTION_MS', 7 * DAY_MS, 1000),
+    kafkaRetry: {
+      retries: integerFrom(env, 'KAFKA_RETRIES', 10, 0, 100),
+      initialRetryTime: 200,
+      maxRetryTime: integerFrom(env, 'KAFKA_RETRY_MAX_MS', 5_000, 200, 60_000),
+    },
   };
 }

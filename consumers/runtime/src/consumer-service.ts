@@ -1,9 +1,10 @@
 // The consumer loop every service runs. Per message: decode and validate; skip an event id already
 // processed within the dedupe window (kept in the service's state store, so it survives restarts
-// and stays bounded); run the handler, retrying errors flagged `retriable` with backoff; dead-letter anything
-// else (with headers naming the error and origin) and move on. kafkajs resolves an offset only after
-// eachMessage returns (in batch mode, the runtime resolves each offset after its message), and the
-// handler never throws, so commits cover processed messages only.
+// and stays bounded); run the handler — retries by failure kind are delivery.ts's — and dead-letter
+// what can never succeed (with headers naming the error and origin), then move on. kafkajs resolves
+// an offset only after eachMessage returns (in batch mode, the runtime resolves each offset after
+// its message), and the runtime throws only when the service stops or the member lost its place
+// in the group, so commits cover processed messages only.
 import { trace } from '@opentelemetry/api';
 import type { Consumer, IHeaders, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import {
@@ -23,7 +24,8 @@ import {
 } from '@webstore/schemas';
 import type { Logger } from '@webstore/observability/logger';
 import type { WebstoreMetrics } from '@webstore/observability/metrics';
-import { backoffMs, isRetriable } from './errors.js';
+import { createDelivery, type MessageScope } from './delivery.js';
+import { trackMembership, type MembershipStatus } from './membership.js';
 import type { StateStore } from './store.js';
 
 export interface HandlerContext<N extends EventName = EventName> {
@@ -66,7 +68,7 @@ export interface ConsumerServiceOptions {
   dedupeWindowMs?: number;
   source: string;
   retry?: { maxAttempts?: number; baseMs?: number };
-  /** Added before each message: the "slow consumer" fault switch. */
+  /** Added before each message that has a handler: the "slow consumer" fault switch. */
   delayMs?: () => number;
   /** Partitions handled at once; order within a partition is always kept. */
   concurrency?: number;
@@ -83,36 +85,46 @@ export interface ConsumerServiceOptions {
 export interface ConsumerService {
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** True once the consumer has joined its group and received an assignment. */
+  /** True while the consumer is a member of its group (joined, not rebalancing, broker answering). */
   ready(): boolean;
+  /** Why the consumer is or is not in its group, for /readyz. */
+  membership(): MembershipStatus;
   readonly publisher: Publisher;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Creates a consumer service; call `start()` to join the group. */
 export function createConsumerService(options: ConsumerServiceOptions): ConsumerService {
   const { kafka, groupId, topics, handlers, log, metrics } = options;
-  const maxAttempts = options.retry?.maxAttempts ?? 5;
-  const baseMs = options.retry?.baseMs ?? 100;
+  const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
+  const heartbeatInterval = 1_000;
   const consumer: Consumer = kafka.consumer({
     groupId,
-    sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+    sessionTimeout,
     rebalanceTimeout: 10_000,
-    heartbeatInterval: 1_000,
+    heartbeatInterval,
     maxWaitTimeInMs: 1_000,
   });
+  const delivery = createDelivery({
+    groupId,
+    log,
+    metrics,
+    heartbeatIntervalMs: heartbeatInterval,
+    maxAttempts: options.retry?.maxAttempts,
+    baseMs: options.retry?.baseMs,
+  });
+  // Half the session timeout without a fetch or heartbeat answer: the broker is gone.
+  const membership = trackMembership(consumer, log, groupId, sessionTimeout / 2);
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: true });
   const publisher = createPublisher({ producer, source: options.source });
   const { store } = options;
   const processed = store.table<{ at: number }>('processed_events');
   const dedupeWindowMs = options.dedupeWindowMs ?? 24 * 60 * 60 * 1000;
   let evictTimer: NodeJS.Timeout | undefined;
-  let joined = false;
   let lagTimer: NodeJS.Timeout | undefined;
   const admin = kafka.admin();
 
   async function deadLetter(
+    scope: MessageScope,
     topic: string,
     partition: number,
     message: KafkaMessage,
@@ -129,11 +141,13 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       dlq_original_offset: message.offset,
       dlq_group: groupId,
     };
-    await publisher.publishRaw(dlqTopic(topic), {
-      key: message.key,
-      value: message.value,
-      headers: headers as Record<string, Buffer | string>,
-    });
+    await delivery.untilKafkaTakesIt(scope, () =>
+      publisher.publishRaw(dlqTopic(topic), {
+        key: message.key,
+        value: message.value,
+        headers: headers as Record<string, Buffer | string>,
+      }),
+    );
     metrics.dlqMessages.add(1, { topic, group: groupId, error: code });
     metrics.consumerMessages.add(1, {
       topic,
@@ -148,6 +162,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   }
 
   async function handleMessage(
+    scope: MessageScope,
     topic: string,
     partition: number,
     message: KafkaMessage,
@@ -162,14 +177,12 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       group: groupId,
     });
     const started = performance.now();
-    const delay = options.delayMs?.() ?? 0;
-    if (delay > 0) await sleep(delay);
-
     let event: DecodedEvent;
     try {
       event = decodeEvent(message);
     } catch (err) {
       await deadLetter(
+        scope,
         topic,
         partition,
         message,
@@ -186,6 +199,9 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     }
     const handler = handlers[event.name] as Handler | undefined;
     if (handler) {
+      // The slow-consumer fault slows the work, not the events the service merely passes over.
+      const delay = options.delayMs?.() ?? 0;
+      if (delay > 0) await delivery.wait(delay, scope);
       const synthetic = (event.data as { synthetic?: boolean }).synthetic === true;
       // What a replayed event causes is part of the replay too.
       const carried = {
@@ -208,21 +224,18 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
             headers: Object.keys(carried).length > 0 ? carried : undefined,
           }),
       };
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await handler(ctx);
-          break;
-        } catch (err) {
-          if (isRetriable(err) && attempt < maxAttempts) {
-            metrics.consumerMessages.add(1, { ...labels, outcome: 'retried' });
-            log.warn({ eventId: event.id, attempt, err }, 'handler failed; retrying');
-            await sleep(backoffMs(attempt, baseMs));
-            continue;
-          }
-          span?.recordException(err as Error);
-          await deadLetter(topic, partition, message, event.name, err as Error);
-          return;
-        }
+      const failed = await delivery.runHandler(
+        scope,
+        async () => handler(ctx),
+        (err, attempt) => {
+          metrics.consumerMessages.add(1, { ...labels, outcome: 'retried' });
+          log.warn({ eventId: event.id, attempt, err }, 'handler failed; retrying');
+        },
+      );
+      if (failed) {
+        span?.recordException(failed);
+        await deadLetter(scope, topic, partition, message, event.name, failed);
+        return;
       }
     }
     processed.put(event.id, { at: Date.now() }, { settled: true });
@@ -253,7 +266,8 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
 
   return {
     publisher,
-    ready: () => joined,
+    ready: () => membership.status().inGroup,
+    membership: () => membership.status(),
     async start() {
       const evict = () => {
         const n = processed.evictSettledBefore(Date.now() - dedupeWindowMs);
@@ -262,13 +276,6 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       evict();
       evictTimer = setInterval(evict, Math.min(dedupeWindowMs, 60_000));
       evictTimer.unref();
-      consumer.on(consumer.events.GROUP_JOIN, (e) => {
-        joined = true;
-        log.info(
-          { group: groupId, assignment: e.payload.memberAssignment },
-          'joined consumer group',
-        );
-      });
       await Promise.all([producer.connect(), consumer.connect(), admin.connect()]);
       for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
       if (options.mode === 'batch') {
@@ -283,14 +290,18 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
             batch,
             resolveOffset,
             heartbeat,
+            pause,
             isRunning,
             isStale,
             commitOffsetsIfNecessary,
           }) => {
             trace.getActiveSpan()?.setAttribute('messaging.consumer.group.name', groupId);
+            const { topic, partition } = batch;
             for (const message of batch.messages) {
               if (!isRunning() || isStale()) break;
-              await handleMessage(batch.topic, batch.partition, message);
+              await delivery.run({ topic, partition, heartbeat, pause }, (scope) =>
+                handleMessage(scope, topic, partition, message),
+              );
               resolveOffset(message.offset);
               await heartbeat();
             }
@@ -301,7 +312,10 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
         await consumer.run({
           partitionsConsumedConcurrently: options.concurrency ?? 3,
           // The kafkajs instrumentation runs this inside the `process <topic>` span, a child of the producer's span.
-          eachMessage: ({ topic, partition, message }) => handleMessage(topic, partition, message),
+          eachMessage: (payload) =>
+            delivery.run(payload, (scope) =>
+              handleMessage(scope, payload.topic, payload.partition, payload.message),
+            ),
         });
       }
       lagTimer = setInterval(() => {
@@ -312,6 +326,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     async stop() {
       clearInterval(lagTimer);
       clearInterval(evictTimer);
+      delivery.stop();
       await consumer.disconnect(); // waits for in-flight messages, commits, leaves the group
       await Promise.all([producer.disconnect(), admin.disconnect()]);
     },

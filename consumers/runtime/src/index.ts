@@ -12,6 +12,14 @@ export {
   type ManagementServerOptions,
 } from './management-server.js';
 export { openStore, type StateStore, type Table } from './store.js';
-export { RetriableError, backoffMs, isRetriable } from './errors.js';
+export {
+  RetriableError,
+  backoffMs,
+  classifyFailure,
+  isRetriable,
+  type FailureKind,
+} from './errors.js';
+export { ConsumerStoppingError, type MessageScope } from './delivery.js';
+export type { MembershipState, MembershipStatus } from './membership.js';
 export { ConfigError, integerFrom, loadServiceConfig, type ServiceConfig } from './config.js';
 export { runService, type ServiceDefinition } from './run-service.js';

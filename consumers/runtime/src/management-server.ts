@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { metricsHandler } from '@webstore/observability/metrics';
 import { personaByToken } from '@webstore/schemas';
+import type { MembershipStatus } from './membership.js';
 
 export interface Faults {
   /** Extra milliseconds spent on every message (slow-consumer demo). */
@@ -14,6 +15,8 @@ export interface ManagementServerOptions {
   host: string;
   service: string;
   ready: () => boolean;
+  /** The consumer's group membership: /readyz names the state and why it is not ready. */
+  membership?: () => MembershipStatus;
   faults: Faults;
 }
 
@@ -75,10 +78,13 @@ export async function createManagementServer(options: ManagementServerOptions): 
     if (req.method === 'GET' && path === '/healthz')
       return json(res, 200, { status: 'ok', service: options.service });
     if (req.method === 'GET' && path === '/readyz') {
-      const ready = options.ready();
+      const member = options.membership?.();
+      const ready = member?.inGroup ?? options.ready();
       return json(res, ready ? 200 : 503, {
-        status: ready ? 'ready' : 'starting',
+        status: ready ? 'ready' : 'not ready',
         checks: { kafkaGroup: ready },
+        ...(member ? { group: { state: member.state, detail: member.detail } } : {}),
+        ...(ready ? {} : { failing: ['kafkaGroup'] }),
       });
     }
     if (req.method === 'GET' && path === '/metrics') return metricsHandler(req, res);

@@ -4,6 +4,7 @@ import kafkajs from 'kafkajs';
 import { onShutdown } from '@webstore/observability/lifecycle';
 import { createLogger, type Logger } from '@webstore/observability/logger';
 import { createMetrics, type WebstoreMetrics } from '@webstore/observability/metrics';
+import { kafkajsLogCreator } from '@webstore/producer-client';
 import { loadServiceConfig, type ServiceConfig } from './config.js';
 import { createConsumerService, type Handlers } from './consumer-service.js';
 import { createManagementServer, type Faults } from './management-server.js';
@@ -57,7 +58,8 @@ export async function runService(
     clientId: definition.name,
     brokers: config.kafkaBrokers,
     logLevel: kafkajs.logLevel.WARN,
-    retry: { retries: 10, initialRetryTime: 200 },
+    logCreator: kafkajsLogCreator(log),
+    retry: config.kafkaRetry,
   });
   const service = createConsumerService({
     kafka,
@@ -77,6 +79,7 @@ export async function runService(
     host: config.host,
     service: definition.name,
     ready: service.ready,
+    membership: service.membership,
     faults,
   });
   onShutdown(

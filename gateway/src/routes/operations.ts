@@ -13,7 +13,11 @@ import { validateBody } from '../validation.js';
 
 export interface Readiness {
   kafka(): boolean;
+  /** Why Kafka is considered unreachable, when it is. */
+  kafkaDetail?(): string | undefined;
   projectionCaughtUp(): boolean;
+  /** Retry-After of a 503 caused by Kafka being unreachable (default 2 s). */
+  retryAfterSeconds?: number;
 }
 
 const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
@@ -38,9 +42,19 @@ export function operationsRouter(config: GatewayConfig, readiness: Readiness): R
   });
   router.get('/readyz', (ctx) => {
     const checks = { kafka: readiness.kafka(), projection: readiness.projectionCaughtUp() };
-    const ready = checks.kafka && checks.projection;
-    ctx.status = ready ? 200 : 503;
-    ctx.body = { status: ready ? 'ready' : 'not ready', checks };
+    const failing = Object.entries(checks)
+      .filter(([, ok]) => !ok)
+      .map(([name]) => name);
+    const details: Record<string, string> = {};
+    if (!checks.kafka) details.kafka = readiness.kafkaDetail?.() ?? 'unreachable';
+    if (!checks.projection) details.projection = 'still reading the outcome topics';
+    ctx.status = failing.length === 0 ? 200 : 503;
+    if (failing.length > 0) ctx.set('Retry-After', String(readiness.retryAfterSeconds ?? 2));
+    ctx.body = {
+      status: failing.length === 0 ? 'ready' : 'not ready',
+      checks,
+      ...(failing.length > 0 ? { failing, details } : {}),
+    };
   });
   router.get('/metrics', (ctx) => {
     ctx.respond = false;

@@ -3,6 +3,7 @@
 // caller's span; this module only adds the attributes tail sampling keys on.
 import { createHash } from 'node:crypto';
 import { trace } from '@opentelemetry/api';
+import type kafkajs from 'kafkajs';
 import type { Producer } from 'kafkajs';
 import {
   encodeEvent,
@@ -11,6 +12,12 @@ import {
   type EventInput,
   type EventName,
 } from '@webstore/schemas';
+import {
+  isKafkaUnavailable,
+  KafkaUnavailableError,
+  PublishError,
+  PublishTimeoutError,
+} from './errors.js';
 
 export interface PublishOptions {
   /** Record key: the order id, or the session id for activity. */
@@ -73,9 +80,72 @@ const SPAN_ATTRIBUTES: Record<string, string> = {
   synthetic: 'webstore.synthetic',
 };
 
-/** Creates a publisher over a connected kafkajs producer. */
-export function createPublisher(options: { producer: Producer; source: string }): Publisher {
-  const { producer, source } = options;
+/** What the publisher knows about Kafka's reachability (the gateway's health probe). */
+export interface KafkaAvailability {
+  /** Why Kafka is believed unreachable right now, or undefined when it is believed reachable. */
+  unavailableReason(): string | undefined;
+  /** A send failed because Kafka was unreachable (or did not answer in time). */
+  reportFailure(err: unknown): void;
+}
+
+export interface PublisherOptions {
+  producer: Producer;
+  source: string;
+  /**
+   * Fail a send with PublishTimeoutError when Kafka has not acknowledged it by then. Size the
+   * producer's own retry budget below it, so kafkajs has given up too and no send the caller was
+   * told failed is still being retried in the background.
+   */
+  timeoutMs?: number;
+  /** Refuse at once (KafkaUnavailableError, nothing sent) while this says Kafka is down. */
+  availability?: KafkaAvailability;
+  /** A send that had timed out was acknowledged after all (so it is in the log). */
+  onLateAcknowledgement?: (topic: string, key: string | null) => void;
+}
+
+/**
+ * Creates a publisher over a connected kafkajs producer. Every failure is a PublishError:
+ * `retriable` when Kafka was unreachable, `written` saying whether the event may be in the log.
+ */
+export function createPublisher(options: PublisherOptions): Publisher {
+  const { producer, source, timeoutMs, availability } = options;
+  async function send(
+    topic: string,
+    message: kafkajs.Message,
+  ): Promise<kafkajs.RecordMetadata | undefined> {
+    const reason = availability?.unavailableReason();
+    if (reason) throw new KafkaUnavailableError(topic, reason);
+    const sending = producer.send({ topic, acks: -1, messages: [message] });
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      if (!timeoutMs) return (await sending)[0];
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new PublishTimeoutError(topic, timeoutMs)), timeoutMs);
+      });
+      return (await Promise.race([sending, deadline]))[0];
+    } catch (err) {
+      if (err instanceof PublishTimeoutError) {
+        const key = message.key == null ? null : String(message.key);
+        sending.then(
+          () => options.onLateAcknowledgement?.(topic, key),
+          () => undefined,
+        );
+        availability?.reportFailure(err);
+        throw err;
+      }
+      const retriable = isKafkaUnavailable(err);
+      if (retriable) availability?.reportFailure(err);
+      throw new PublishError(
+        `could not publish to ${topic}: ${(err as Error).message}`,
+        topic,
+        // Kafka answered with a permanent error: it did not append the batch.
+        retriable ? 'unknown' : 'no',
+        { cause: err, retriable },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
   return {
     async publish(name, data, opts) {
       const id = opts.id ?? (opts.businessKey ? derivedEventId(opts.businessKey, name) : undefined);
@@ -93,7 +163,7 @@ export function createPublisher(options: { producer: Producer; source: string })
       // Tail sampling keeps every replay; the marker travels as a header, not in the event data.
       if (headers[REPLAY_HEADER]) span?.setAttribute('webstore.replay', true);
       const topic = eventCatalog[name].topic;
-      const [meta] = await producer.send({ topic, acks: -1, messages: [message] });
+      const meta = await send(topic, message);
       return {
         topic,
         partition: meta!.partition,
@@ -103,7 +173,7 @@ export function createPublisher(options: { producer: Producer; source: string })
       };
     },
     async publishRaw(topic, message) {
-      await producer.send({ topic, acks: -1, messages: [message] });
+      await send(topic, message);
     },
   };
 }

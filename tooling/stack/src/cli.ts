@@ -28,6 +28,7 @@ try {
     storefront: true,
     console: true,
     onProgress: log,
+    supervise: true,
   });
 } catch (err) {
   console.error(`webstore: could not start: ${(err as Error).message}`);
@@ -51,6 +52,7 @@ WebStore is running.
 Place an order:
   curl -s -X POST ${urls.gateway}/api/orders -H 'Authorization: Bearer user-token-123' \\
        -H 'Content-Type: application/json' -d '{"items":[{"productId":"sku-lamp","quantity":1}],"country":"BR"}'
+A process that dies is restarted (with backoff); each restart is reported here.
 Press Ctrl-C to stop.`);
 
 let stopping = false;

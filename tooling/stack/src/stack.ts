@@ -6,9 +6,12 @@ import { fileURLToPath } from 'node:url';
 import kafkajs from 'kafkajs';
 import { allTopics } from '@webstore/schemas';
 import { startProcess, type ManagedProcess } from './processes.js';
+import { createSupervisor, type SupervisorOptions } from './supervisor.js';
 
 export type ServiceName =
   'inventory' | 'payment' | 'analytics' | 'gateway' | 'storefront' | 'console';
+/** A service, or the embedded broker. */
+export type ProcessName = ServiceName | 'kafka';
 
 export interface StackOptions {
   /** Root for the broker's log, each service's state and the log files. */
@@ -33,6 +36,14 @@ export interface StackOptions {
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   host?: string;
   onProgress?: (message: string) => void;
+  /**
+   * Restart any process that dies on its own (the embedded broker included), with backoff,
+   * reporting each restart through onProgress. `npm start` turns it on; tests that kill a
+   * process on purpose use killService/stopService, which the supervisor leaves alone.
+   */
+  supervise?: boolean | Omit<SupervisorOptions, 'report'>;
+  /** Write the embedded broker's protocol trace (EMBEDDED_KAFKA_TRACE) to this file. */
+  kafkaTraceFile?: string;
 }
 
 export interface Stack {
@@ -48,13 +59,15 @@ export interface Stack {
   dataDir: string;
   /** Log file of a service (bunyan JSON lines). */
   logFile(name: ServiceName | 'kafka'): string;
-  process(name: ServiceName): ManagedProcess | undefined;
-  /** SIGTERM one service and wait for it to exit. */
-  stopService(name: ServiceName): Promise<void>;
-  /** SIGKILL one service (a crash). */
-  killService(name: ServiceName): Promise<void>;
-  /** Start a stopped service again, on the same port and data. */
-  startService(name: ServiceName): Promise<void>;
+  process(name: ProcessName): ManagedProcess | undefined;
+  /** SIGTERM one process and wait for it to exit; the supervisor does not restart it. */
+  stopService(name: ProcessName): Promise<void>;
+  /** SIGKILL one process (a crash) and wait for it to exit; the supervisor does not restart it. */
+  killService(name: ProcessName): Promise<void>;
+  /** Start a stopped process again, on the same port and data (supervised again, if on). */
+  startService(name: ProcessName): Promise<void>;
+  /** How often the supervisor has restarted a process. */
+  restarts(name: ProcessName): number;
   stop(): Promise<void>;
 }
 
@@ -129,9 +142,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     names.map((n) => [n, `http://${host}:${ports[n]}`]),
   ) as Stack['urls'];
 
-  const processes = new Map<ServiceName | 'kafka', ManagedProcess>();
+  const processes = new Map<ProcessName, ManagedProcess>();
   let kafkaBrokers = options.kafkaBrokers;
+  const supervisor = createSupervisor({
+    ...(typeof options.supervise === 'object' ? options.supervise : {}),
+    report: progress,
+  });
   const stopAll = async () => {
+    supervisor.stop();
     // The console last, so it still receives what the others flush on their way out.
     for (const name of ['storefront', 'gateway', ...CONSUMERS, 'kafka', 'console'] as const)
       await processes.get(name)?.stop();
@@ -169,13 +187,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     processes.set('console', managed);
     otlpEndpoint ??= `http://${host}:${grpcPort}`;
     consoleOtlpHttp = `http://${host}:${httpPort}`;
+    return managed;
   };
 
   try {
     if (options.console) await startConsole();
-    if (!kafkaBrokers) {
-      const port = options.ports?.kafka ?? (await freePort(host));
-      progress(`starting the embedded Kafka broker on ${host}:${port}`);
+    const kafkaPort = kafkaBrokers ? 0 : (options.ports?.kafka ?? (await freePort(host)));
+    const startKafka = async () => {
       const broker = await startProcess({
         name: 'kafka',
         command: process.execPath,
@@ -184,19 +202,26 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           '--host',
           host,
           '--port',
-          String(port),
+          String(kafkaPort),
           '--data-dir',
           join(dataDir, 'kafka'),
           '--partitions',
           '3',
         ],
         cwd: REPO_ROOT,
-        env: process.env,
+        env: options.kafkaTraceFile
+          ? { ...process.env, EMBEDDED_KAFKA_TRACE: options.kafkaTraceFile }
+          : process.env,
         logFile: logFile('kafka'),
         readyLine: /embedded-kafka listening on/,
       });
       processes.set('kafka', broker);
-      kafkaBrokers = `${host}:${port}`;
+      return broker;
+    };
+    if (!kafkaBrokers) {
+      progress(`starting the embedded Kafka broker on ${host}:${kafkaPort}`);
+      await startKafka();
+      kafkaBrokers = `${host}:${kafkaPort}`;
     }
     progress(`creating topics on ${kafkaBrokers}`);
     await createTopics(kafkaBrokers);
@@ -235,6 +260,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         timeoutMs: 90_000,
       });
       processes.set(name, managed);
+      return managed;
+    };
+    const restart = (name: ProcessName) => (name === 'kafka' ? startKafka() : start(name));
+    const supervise = (name: ProcessName) => {
+      const managed = processes.get(name);
+      if (options.supervise && managed) supervisor.watch(name, managed, () => restart(name));
     };
     progress('starting inventory, payment and analytics');
     await Promise.all(CONSUMERS.map(start));
@@ -245,6 +276,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await start('storefront');
     }
 
+    for (const name of processes.keys()) supervise(name);
     return {
       urls,
       otlpEndpoint,
@@ -254,14 +286,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       logFile,
       process: (name) => processes.get(name),
       async stopService(name) {
+        supervisor.suspend(name);
         await processes.get(name)?.stop();
       },
       async killService(name) {
+        supervisor.suspend(name);
         const managed = processes.get(name);
         managed?.kill();
         await managed?.exited;
       },
-      startService: start,
+      async startService(name) {
+        if (name === 'kafka' && options.kafkaBrokers)
+          throw new Error('the stack uses an external Kafka; it has no broker to start');
+        await restart(name);
+        supervise(name);
+      },
+      restarts: (name) => supervisor.restarts(name),
       stop: stopAll,
     };
   } catch (err) {

@@ -69,43 +69,19 @@ export function stackClient(stack: Stack) {
         (o) =>
           `${o.orderId}: ${o.status}${o.sagaComplete ? '' : ' (saga open)'} after ${o.events?.map((e) => e.type).join(' > ') || 'nothing'}`,
       );
-      const logs = (['inventory', 'payment', 'analytics', 'gateway'] as const).map(
-        (name) =>
-          `--- ${name} ---\n${readFileSync(stack.logFile(name), 'utf8').split('\n').slice(-15).join('\n')}`,
-      );
-      throw new Error(`${(err as Error).message}\n${where.join('\n')}\n${logs.join('\n')}`, {
+      throw new Error(`${(err as Error).message}\n${where.join('\n')}\n${tails(stack)}`, {
         cause: err,
       });
     }
     return orders;
   }
 
-  /** Every message of a topic, read from the beginning with a throwaway group. */
-  async function readTopic(topic: string): Promise<kafkajs.KafkaMessage[]> {
-    const admin = kafka.admin();
-    await admin.connect();
-    const total = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
-    await admin.disconnect();
-    const consumer = kafka.consumer({
-      groupId: `reader-${topic}-${Date.now()}-${Math.random()}`,
-      maxWaitTimeInMs: 200,
-    });
-    const messages: kafkajs.KafkaMessage[] = [];
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
-    await waitFor(() => messages.length >= total, {
-      timeoutMs: 20_000,
-      message: `read ${total} messages of ${topic}`,
-    });
-    await consumer.disconnect();
-    return messages;
-  }
+  const readTopicOf = (topic: string) => readTopic(kafka, topic);
 
   /** The distinct events (by ce_id) on a topic for a record key, with their types. */
   async function eventsFor(topic: string, key: string): Promise<{ id: string; type: string }[]> {
     const byId = new Map<string, string>();
-    for (const m of await readTopic(topic))
+    for (const m of await readTopicOf(topic))
       if (m.key?.toString() === key)
         byId.set(m.headers!.ce_id!.toString(), m.headers!.ce_type!.toString());
     return [...byId].map(([id, type]) => ({ id, type }));
@@ -118,21 +94,74 @@ export function stackClient(stack: Stack) {
     return product.stock;
   }
 
-  /** The sum of a metric's samples on a service's /metrics whose labels include `labels`. */
-  async function metricValue(
-    url: string,
-    name: string,
-    labels: Record<string, string> = {},
-  ): Promise<number> {
-    const text = await (await fetch(`${url}/metrics`)).text();
-    let total = 0;
-    for (const line of text.split('\n')) {
-      if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-      if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
-        total += Number(line.split(' ').pop());
-    }
-    return total;
-  }
+  return {
+    kafka,
+    placeOrder,
+    order,
+    untilTerminal,
+    readTopic: readTopicOf,
+    eventsFor,
+    stockOf,
+    metricValue,
+  };
+}
 
-  return { kafka, placeOrder, order, untilTerminal, readTopic, eventsFor, stockOf, metricValue };
+/** The last lines of each service's log, for failure messages. */
+export function tails(stack: Stack, lines = 12): string {
+  return (['kafka', 'inventory', 'payment', 'analytics', 'gateway'] as const)
+    .map((name) => {
+      let text: string;
+      try {
+        text = readFileSync(stack.logFile(name), 'utf8');
+      } catch {
+        text = '(no log)';
+      }
+      return `--- ${name} ---\n${text.split('\n').slice(-lines).join('\n')}`;
+    })
+    .join('\n');
+}
+
+/** Every message of a topic (none if it does not exist), read with a throwaway group. */
+export async function readTopic(
+  kafka: kafkajs.Kafka,
+  topic: string,
+): Promise<kafkajs.KafkaMessage[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const exists = (await admin.listTopics()).includes(topic);
+  const total = exists
+    ? (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0)
+    : 0;
+  await admin.disconnect();
+  if (total === 0) return [];
+  const consumer = kafka.consumer({
+    groupId: `reader-${topic}-${Date.now()}`,
+    maxWaitTimeInMs: 200,
+  });
+  const messages: kafkajs.KafkaMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => void messages.push(message) });
+  await waitFor(() => messages.length >= total, {
+    timeoutMs: 30_000,
+    message: `read ${total} messages of ${topic}`,
+  });
+  await consumer.disconnect();
+  return messages;
+}
+
+/** Sum of a Prometheus series on a service's /metrics whose labels include `labels`. */
+export async function metricValue(
+  url: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
+      total += Number(line.split(' ').pop());
+  }
+  return total;
 }
