@@ -6,6 +6,14 @@
 ARG NODE_IMAGE=node:22.21.1-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
+# better-sqlite3 (the services' state stores, the console's telemetry store) is a native addon. Its
+# install script fetches a prebuilt binary from the project's GitHub releases and compiles from
+# source when it cannot; the compilers live in this stage only, and node-gyp takes the headers the
+# Node image already has instead of downloading them.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+ENV npm_config_nodedir=/usr/local
 WORKDIR /app
 ARG PACKAGE
 COPY package.json package-lock.json turbo.json ./
@@ -17,10 +25,11 @@ COPY producers ./producers
 COPY consumers ./consumers
 COPY gateway ./gateway
 COPY storefront ./storefront
+COPY console ./console
 RUN npm ci --no-audit --no-fund \
  && npx turbo run build --filter="${PACKAGE}..." \
  && npm prune --omit=dev --no-audit --no-fund \
- && find . -path ./node_modules -prune -o -type d \( -name src -o -name test -o -name .turbo \) -prune -exec rm -rf {} +
+ && find . -name node_modules -prune -o -type d \( -name src -o -name test -o -name .turbo \) -prune -exec rm -rf {} +
 
 FROM ${NODE_IMAGE} AS runtime
 ARG ENTRY

@@ -1,19 +1,33 @@
 // Serves the built store and proxies /api and /docs to the gateway (SSE streamed through as it
-// arrives). No framework: Node's http is enough. Environment: PORT (3001), HOST, GATEWAY_URL, GRAFANA_URL.
+// arrives). No framework: Node's http is enough. Environment: PORT (3001), HOST, GATEWAY_URL,
+// and the two places the journey page can open an order's trace: CONSOLE_URL (the WebStore
+// Console, both modes) and GRAFANA_URL (the full stack's Grafana).
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
+const fail = (message) => {
+  console.error(`storefront: ${message}`);
+  process.exit(2);
+};
+/** An http(s) base URL from the environment, without a trailing slash. */
+const baseUrl = (name, fallback) => {
+  const raw = process.env[name] || fallback;
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol))
+    fail(`${name} must be an http(s) URL, got "${raw}"`);
+  return raw.replace(/\/+$/, '');
+};
 const port = Number(process.env.PORT ?? 3001);
 const host = process.env.HOST || '127.0.0.1';
-const gateway = new URL(process.env.GATEWAY_URL ?? 'http://localhost:8000');
-const grafanaUrl = process.env.GRAFANA_URL ?? 'http://localhost:3000';
-if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`storefront: PORT must be a port number, got "${process.env.PORT}"`);
-  process.exit(2);
-}
+const gateway = new URL(baseUrl('GATEWAY_URL', 'http://localhost:8000'));
+const links = {
+  consoleUrl: baseUrl('CONSOLE_URL', 'http://localhost:3002'),
+  grafanaUrl: baseUrl('GRAFANA_URL', 'http://localhost:3000'),
+};
+if (!Number.isInteger(port) || port < 0 || port > 65535)
+  fail(`PORT must be a port number, got "${process.env.PORT}"`);
 const TYPES = {
   '.html': 'text/html',
   '.js': 'application/javascript',
@@ -66,9 +80,7 @@ const server = createServer((req, res) => {
       .writeHead(200, { 'content-type': 'application/json' })
       .end('{"status":"ok","service":"storefront"}');
   if (path === '/config.json')
-    return res
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(JSON.stringify({ grafanaUrl }));
+    return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(links));
   const file = join(DIST, normalize(path).replace(/^(\.\.[/\\])+/, ''));
   const target =
     file.startsWith(DIST) && existsSync(file) && statSync(file).isFile()
@@ -83,7 +95,9 @@ const server = createServer((req, res) => {
   createReadStream(target).pipe(res);
 });
 server.listen(port, host, () =>
-  console.log(`storefront listening on http://${host}:${port} (gateway ${gateway.origin})`),
+  console.log(
+    `storefront listening on http://${host}:${server.address().port} (gateway ${gateway.origin})`,
+  ),
 );
 for (const signal of ['SIGINT', 'SIGTERM'])
   process.on(signal, () => server.close(() => process.exit(0)));

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadConfig as loadConsoleConfig } from '@webstore/console/config';
 import { loadServiceConfig } from '@webstore/consumer-runtime';
 import { loadConfig as loadGatewayConfig } from '@webstore/gateway/config';
 import { allTopics } from '@webstore/schemas';
@@ -13,6 +14,10 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 const composePath = join(root, 'docker-compose.yml');
 const compose = readCompose(composePath);
 const services = Object.entries(compose.services);
+const env = (name: string): NodeJS.ProcessEnv =>
+  Object.fromEntries(
+    Object.entries(compose.services[name]!.environment ?? {}).map(([k, v]) => [k, String(v)]),
+  );
 
 describe('docker-compose.yml validity', () => {
   it('passes dclint against the current Compose Specification schema', () => {
@@ -71,14 +76,29 @@ describe('docker-compose.yml consistency', () => {
       tempo: 3200,
       loki: 3100,
       storefront: 3001,
+      console: 3002,
+      'otel-collector': 4317,
     };
     for (const [service, port] of Object.entries(documented)) {
       expect(published.find((p) => p.name === service)?.hostPort, service).toBe(port);
     }
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const fullStack = readme.slice(readme.indexOf('## Full stack'));
-    for (const port of [3000, 3001, 8000, 9090, 9093])
+    for (const port of [3000, 3001, 3002, 8000, 9090, 9093])
       expect(fullStack).toContain(`localhost:${port}`);
+  });
+
+  it('leaves the host OTLP ports to the collector: the console receives only on the network', () => {
+    const consoleConfig = loadConsoleConfig(env('console'), '/app');
+    const published = (compose.services.console!.ports ?? []).map(parsePort);
+    expect(published.map((p) => p.containerPort)).toEqual([consoleConfig.port]);
+    const otlpOnHost = services.flatMap(([name, s]) =>
+      (s.ports ?? [])
+        .map(parsePort)
+        .filter((p) => p.hostPort === 4317 || p.hostPort === 4318)
+        .map((p) => `${name}:${p.containerPort}`),
+    );
+    expect(otlpOnHost.sort()).toEqual(['otel-collector:4317', 'otel-collector:4318']);
   });
 
   it('makes every service_healthy dependency point at a service with a health check', () => {
@@ -102,6 +122,31 @@ describe('docker-compose.yml consistency', () => {
     // One-shot jobs (topic creation, the traffic generator) have nothing to probe.
     const withoutHealth = services.filter(([, s]) => !hasHealthcheck(s)).map(([n]) => n);
     expect(withoutHealth.sort()).toEqual(['kafka-init', 'traffic']);
+  });
+
+  it('probes each Node service on the port its own configuration listens on', () => {
+    // The image's probe asks PORT (8000 when unset); a service's own probe names its URL.
+    const probed = (name: string) => {
+      const test = ([] as string[]).concat(compose.services[name]!.healthcheck?.test ?? []);
+      const own = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(test.join(' '));
+      return Number(own ? own[1] : (env(name).PORT ?? 8000));
+    };
+    const listening: Record<string, number> = {
+      gateway: loadGatewayConfig(env('gateway')).port,
+      console: loadConsoleConfig(env('console'), '/app').port,
+      storefront: Number(env('storefront').PORT ?? 3001),
+      ...Object.fromEntries(
+        (['inventory', 'payment', 'analytics'] as const).map((n) => [
+          n,
+          loadServiceConfig(env(n), n, 0).port,
+        ]),
+      ),
+    };
+    const probedServices = services
+      .filter(([, s]) => s.build?.context === '.' && !s.healthcheck?.disable)
+      .map(([name]) => name);
+    expect(probedServices.sort()).toEqual(Object.keys(listening).sort());
+    for (const name of probedServices) expect(probed(name), name).toBe(listening[name]);
   });
 
   it('creates exactly the topics of the topic catalog', () => {
@@ -155,10 +200,6 @@ describe('docker-compose.yml consistency', () => {
   });
 
   it('gives every Node service an environment its own configuration accepts', () => {
-    const env = (name: string): NodeJS.ProcessEnv =>
-      Object.fromEntries(
-        Object.entries(compose.services[name]!.environment ?? {}).map(([k, v]) => [k, String(v)]),
-      );
     const gateway = loadGatewayConfig(env('gateway'));
     expect(gateway.port).toBe(8000);
     expect(gateway.managementUrls.payment).toBe('http://payment:8102');
@@ -175,6 +216,17 @@ describe('docker-compose.yml consistency', () => {
     expect(() => loadGatewayConfig({ ...env('gateway'), KAFKA_BROKERS: 'kafka' })).toThrow(
       /KAFKA_BROKERS/,
     );
+    expect(loadConsoleConfig(env('console'), '/app')).toMatchObject({
+      port: 3002,
+      otlpGrpcPort: 4317,
+      otlpHttpPort: 4318,
+      host: '0.0.0.0',
+      dataDir: '/app/.data/console',
+      uiDir: expect.stringMatching(/\/console\/dist-ui$/),
+    });
+    expect(() =>
+      loadConsoleConfig({ ...env('console'), CONSOLE_OTLP_GRPC_PORT: 'otlp' }, '/app'),
+    ).toThrow(/CONSOLE_OTLP_GRPC_PORT/);
   });
 
   it('bakes no secrets into the file', () => {

@@ -2,9 +2,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { lintDockerfile } from '../src/dockerfile-lint.js';
+import { instructions, lintDockerfile } from '../src/dockerfile-lint.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** The service Dockerfile's instructions, per stage name. */
+function stages(): Map<string, ReturnType<typeof instructions>> {
+  const byStage = new Map<string, ReturnType<typeof instructions>>();
+  let current: ReturnType<typeof instructions> = [];
+  for (const ins of instructions(readFileSync(join(root, 'Dockerfile'), 'utf8'))) {
+    if (ins.keyword === 'FROM') {
+      current = [];
+      byStage.set(ins.args.split(/\s+AS\s+/i)[1] ?? ins.args, current);
+    } else current.push(ins);
+  }
+  return byStage;
+}
 
 describe('project Dockerfiles', () => {
   it('the service Dockerfile is clean', () => {
@@ -21,6 +34,39 @@ describe('project Dockerfiles', () => {
     const text = readFileSync(join(root, 'Dockerfile'), 'utf8');
     expect(text).toMatch(/ARG NODE_IMAGE=node:22\.\d+\.\d+-/);
     expect(text).toMatch(/NODE_OPTIONS="--import @webstore\/observability\/register"/);
+  });
+
+  it('copies every workspace into the build stage, so `npm ci` and every service build find it', () => {
+    const copied = stages()
+      .get('build')!
+      .filter((i) => i.keyword === 'COPY')
+      .flatMap((i) => i.args.split(/\s+/).slice(0, -1))
+      .map((src) => src.replace(/^\.\//, '').replace(/\/$/, ''));
+    const workspaces = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+      .workspaces as string[];
+    const missing = workspaces
+      .map((w) => w.replace(/\/\*$/, ''))
+      .filter((dir) => !copied.some((src) => dir === src || dir.startsWith(`${src}/`)));
+    expect(missing).toEqual([]);
+  });
+
+  it('compiles native addons in the build stage only: the runtime stage installs nothing', () => {
+    const all = stages();
+    const build = all
+      .get('build')!
+      .filter((i) => i.keyword === 'RUN')
+      .map((i) => i.args);
+    // better-sqlite3 falls back to node-gyp when no prebuilt binary can be fetched.
+    expect(build.join(' ')).toMatch(
+      /apt-get install -y --no-install-recommends python3 make g\+\+/,
+    );
+    const runtime = all.get('runtime')!;
+    expect(
+      runtime.filter((i) => i.keyword === 'RUN' && /apt-get|npm (ci|install)/.test(i.args)),
+    ).toEqual([]);
+    expect(runtime.filter((i) => i.keyword === 'COPY').map((i) => i.args)).toEqual([
+      '--from=build --chown=node:node /app /app',
+    ]);
   });
 });
 

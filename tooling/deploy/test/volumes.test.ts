@@ -23,15 +23,22 @@ describe('named volumes', () => {
     expect(report.unverified).toEqual(['apache/kafka:3.9.1', 'grafana/grafana:12.2.1']);
   });
 
-  it('hold every service DATA_DIR, so state survives a container being recreated', () => {
+  it('hold every service data directory, so state survives a container being recreated', () => {
     const mounts = namedVolumeMounts(compose);
-    for (const [name, s] of Object.entries(compose.services)) {
-      const dataDir = s.environment?.DATA_DIR;
-      if (dataDir === undefined) continue;
+    const dataDirs = Object.entries(compose.services).flatMap(([name, s]) =>
+      Object.entries(s.environment ?? {})
+        .filter(([key]) => /(^|_)DATA_DIR$/.test(key))
+        .map(([key, dir]) => ({ name, key, dir: String(dir) })),
+    );
+    // DATA_DIR of the gateway and each consumer, CONSOLE_DATA_DIR of the console.
+    expect(dataDirs.map((d) => d.name).sort()).toEqual(
+      ['analytics', 'console', 'gateway', 'inventory', 'payment'].sort(),
+    );
+    for (const { name, key, dir } of dataDirs) {
       const inside = mounts.filter(
-        (m) => m.service === name && `${String(dataDir)}/`.startsWith(`${m.target}/`),
+        (m) => m.service === name && `${dir}/`.startsWith(`${m.target}/`),
       );
-      expect(inside, `${name} DATA_DIR ${String(dataDir)}`).toHaveLength(1);
+      expect(inside, `${name} ${key} ${dir}`).toHaveLength(1);
     }
   });
 
