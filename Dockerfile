@@ -26,7 +26,10 @@ COPY consumers ./consumers
 COPY gateway ./gateway
 COPY storefront ./storefront
 COPY console ./console
-RUN npm ci --no-audit --no-fund \
+# npm ci runs under the project's npm (packageManager in package.json): npm 10, which the Node 22
+# image ships, ignores allowScripts and would run the install scripts package.json denies (an
+# install-time analytics ping among them).
+RUN npx --yes npm@11.19.1 ci --no-audit --no-fund \
  && npx turbo run build --filter="${PACKAGE}..." \
  && npm prune --omit=dev --no-audit --no-fund \
  && find . -name node_modules -prune -o -type d \( -name src -o -name test -o -name .turbo \) -prune -exec rm -rf {} +
