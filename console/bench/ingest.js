@@ -5,7 +5,6 @@
 //   npm run bench -w @webstore/console -- --rates 200,400,800 --seconds 10
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { freePort } from '@webstore/testkit/free-port';
 
 const { values } = parseArgs({
   options: {
@@ -29,13 +29,6 @@ const seconds = Number(values.seconds);
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const TICKS_PER_SECOND = 100; // Linux USER_HZ
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function cpuSeconds(pid) {

@@ -1,9 +1,9 @@
 // startStack: the local system in child processes, in dependency order, each waited for.
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import kafkajs from 'kafkajs';
+import { freePort } from '@webstore/testkit/free-port';
 import { allTopics } from '@webstore/schemas';
 import { startProcess, type ManagedProcess } from './processes.js';
 import { createSupervisor, type SupervisorOptions } from './supervisor.js';
@@ -83,17 +83,6 @@ const ENTRIES: Record<ServiceName, string> = {
 };
 
 const CONSUMERS: ServiceName[] = ['inventory', 'payment', 'analytics'];
-
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 async function createTopics(brokers: string): Promise<void> {
   const kafka = new kafkajs.Kafka({
