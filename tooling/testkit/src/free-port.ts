@@ -69,7 +69,7 @@ function reserve(port: number): boolean {
       return true;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      let owner = 0;
+      let owner: number;
       try {
         owner = Number(readFileSync(file, 'utf8'));
       } catch {
