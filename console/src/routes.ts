@@ -19,7 +19,12 @@ export const routes: Route[] = [
   { pattern: '/', title: 'Traces', load: traces },
   { pattern: '/traces', title: 'Traces', nav: 'Traces', load: traces },
   { pattern: '/traces/:traceId', title: 'Trace', load: () => import('./views/Trace.svelte') },
-  { pattern: '/map', title: 'Service map', nav: 'Service map', load: () => import('./views/ServiceMap.svelte') },
+  {
+    pattern: '/map',
+    title: 'Service map',
+    nav: 'Service map',
+    load: () => import('./views/ServiceMap.svelte'),
+  },
   { pattern: '/logs', title: 'Logs', nav: 'Logs', load: () => import('./views/Logs.svelte') },
   {
     pattern: '/dashboards/overview',
@@ -44,7 +49,7 @@ export function match(path: string): { route: Route; params: Record<string, stri
     const params: Record<string, string> = {};
     if (
       pattern.every((p, i) => {
-        if (p.startsWith(':')) return (params[p.slice(1)] = decodeURIComponent(parts[i]!)), true;
+        if (p.startsWith(':')) return ((params[p.slice(1)] = decodeURIComponent(parts[i]!)), true);
         return p === parts[i];
       })
     )

@@ -14,7 +14,11 @@ export type Traffic = 'all' | 'real' | 'synthetic';
 
 class Dashboard {
   range = $derived(here.params.range && RANGES[here.params.range] ? here.params.range : '1h');
-  traffic = $derived((['real', 'synthetic'].includes(here.params.traffic ?? '') ? here.params.traffic : 'all') as Traffic);
+  traffic = $derived(
+    (['real', 'synthetic'].includes(here.params.traffic ?? '')
+      ? here.params.traffic
+      : 'all') as Traffic,
+  );
   catalog = $state.raw<Map<string, MetricInfo> | null>(null);
   catalogError = $state<unknown>(null);
   tick = $state(0);
@@ -27,6 +31,8 @@ export function startDashboard(): () => void {
   const refresh = () =>
     api.metrics().then(
       (r) => {
+        // Replaced whole on each refresh ($state.raw), never mutated.
+        // eslint-disable-next-line svelte/prefer-svelte-reactivity
         dashboard.catalog = new Map(r.metrics.map((m) => [m.name, m]));
         dashboard.catalogError = null;
         dashboard.tick++;
@@ -48,10 +54,15 @@ export interface PanelQuery {
 }
 
 /** The panel's `where`, plus the synthetic matcher if the metric has that label. */
-export function whereFor(q: PanelQuery, traffic: Traffic, catalog: Map<string, MetricInfo>): string | undefined {
+export function whereFor(
+  q: PanelQuery,
+  traffic: Traffic,
+  catalog: Map<string, MetricInfo>,
+): string | undefined {
   const parts = q.where ? [q.where] : [];
   const labels = catalog.get(q.name)?.labels ?? [];
-  if (traffic !== 'all' && labels.includes('synthetic')) parts.push(`synthetic:${traffic === 'synthetic'}`);
+  if (traffic !== 'all' && labels.includes('synthetic'))
+    parts.push(`synthetic:${traffic === 'synthetic'}`);
   return parts.join(',') || undefined;
 }
 
@@ -70,7 +81,7 @@ const seriesName = (q: PanelQuery, labels: Record<string, string>) =>
 
 /** Runs the panel's queries: series over the range (about 60 points) and totals, if asked. */
 export async function runQueries(queries: PanelQuery[], withTotals: boolean): Promise<Result> {
-  const catalog = dashboard.catalog ?? new Map();
+  const catalog = dashboard.catalog ?? new Map<string, MetricInfo>(); // eslint-disable-line svelte/prefer-svelte-reactivity
   const span = RANGES[dashboard.range]!;
   const to = Date.now();
   const from = to - span;
@@ -84,16 +95,20 @@ export async function runQueries(queries: PanelQuery[], withTotals: boolean): Pr
   });
   // A metric nobody has sent yet has no series (the API would answer 400 for its name).
   const answers = await Promise.all(
-    queries.filter((q) => catalog.has(q.name)).map(async (q) => {
-      const [over, total] = await Promise.all([
-        api.query({ ...common(q), step: Math.max(10_000, Math.round(span / 60)) }),
-        withTotals ? api.query({ ...common(q), step: span }) : Promise.resolve(null),
-      ]);
-      return { q, over, total };
-    }),
+    queries
+      .filter((q) => catalog.has(q.name))
+      .map(async (q) => {
+        const [over, total] = await Promise.all([
+          api.query({ ...common(q), step: Math.max(10_000, Math.round(span / 60)) }),
+          withTotals ? api.query({ ...common(q), step: span }) : Promise.resolve(null),
+        ]);
+        return { q, over, total };
+      }),
   );
   return {
-    series: answers.flatMap(({ q, over }) => over.series.map((s) => ({ ...s, name: seriesName(q, s.labels) }))),
+    series: answers.flatMap(({ q, over }) =>
+      over.series.map((s) => ({ ...s, name: seriesName(q, s.labels) })),
+    ),
     totals: answers.flatMap(({ q, total }) =>
       (total?.series ?? []).map((s) => ({
         labels: s.labels,

@@ -35,7 +35,8 @@ export interface TraceModel {
 const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
 
 function messaging(span: Span, key: string, ...alternatives: string[]): string | undefined {
-  for (const k of [key, ...alternatives]) if (span.attributes[k] !== undefined) return str(span.attributes[k]);
+  for (const k of [key, ...alternatives])
+    if (span.attributes[k] !== undefined) return str(span.attributes[k]);
   return undefined;
 }
 
