@@ -218,6 +218,18 @@ describe('the console UI in Chromium', () => {
     await map.close();
   });
 
+  it('says what is wrong: a malformed trace id, an unknown trace, no match, no such page', async () => {
+    const page = await open('/traces/not-a-trace-id');
+    await expect.poll(() => page.getByRole('alert').innerText()).toMatch(/must be 32 hex digits/);
+    await page.goto(`${stack.urls.console}/traces/${'0'.repeat(31)}1`);
+    await expect.poll(() => page.getByRole('alert').innerText()).toMatch(/no span of trace/);
+    await page.goto(`${stack.urls.console}/traces?orderId=ord-none`);
+    await page.getByText('No traces match').waitFor();
+    await page.goto(`${stack.urls.console}/nowhere`);
+    await page.getByRole('heading', { name: 'Not found' }).waitFor();
+    await page.close();
+  });
+
   it('draws a 2,000-span trace and scrolls to its last span', async () => {
     const { traceId, body } = bigTrace(2000);
     const posted = await fetch(`${stack.consoleOtlpHttp}/v1/traces`, {
