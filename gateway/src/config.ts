@@ -10,6 +10,7 @@ export interface GatewayConfig {
   adminToken: string;
   /** SSE_TICKET_SECRET signs the event-stream tickets (random per process by default). */
   ticketSecret: Buffer;
+  /** SSE_TICKET_TTL_MS: how long a stream ticket opens its stream (60 s). */
   ticketTtlMs: number;
   limits: {
     /** RATE_LIMIT_ORDERS[_BURST]: POST /api/orders per client. */
@@ -75,7 +76,9 @@ function adminToken(env: NodeJS.ProcessEnv, demoMode: boolean): string {
   if (token.length < 8 || /\s/.test(token))
     throw new ConfigError('ADMIN_TOKEN must be at least 8 characters without whitespace');
   if (!demoMode && token === DEMO_ADMIN_TOKEN)
-    throw new ConfigError('ADMIN_TOKEN must not be the published demo admin token when DEMO_MODE is off');
+    throw new ConfigError(
+      'ADMIN_TOKEN must not be the published demo admin token when DEMO_MODE is off',
+    );
   return token;
 }
 
@@ -110,7 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): GatewayConfig {
     demoMode,
     adminToken: adminToken(env, demoMode),
     ticketSecret: secret ? Buffer.from(secret) : randomBytes(32),
-    ticketTtlMs: 60_000,
+    ticketTtlMs: integer(env, 'SSE_TICKET_TTL_MS', 60_000, 1_000),
     limits: {
       // Generous: one client placing 400–500 orders/s (the benchmark, the traffic generator)
       // stays under them; what they stop is a single client flooding Kafka.

@@ -20,10 +20,17 @@ interface Bucket {
 const SWEEP_AT = 10_000;
 
 /** Koa middleware answering 429 + Retry-After once a client has used up its bucket. */
-export function rateLimit(what: string, limit: RateLimit, now: () => number = performance.now) {
+export function rateLimit(
+  what: string,
+  limit: RateLimit,
+  now: () => number = () => performance.now(),
+) {
   const buckets = new Map<string, Bucket>();
   const refill = (bucket: Bucket, t: number) => {
-    bucket.tokens = Math.min(limit.burst, bucket.tokens + ((t - bucket.at) / 1000) * limit.perSecond);
+    bucket.tokens = Math.min(
+      limit.burst,
+      bucket.tokens + ((t - bucket.at) / 1000) * limit.perSecond,
+    );
     bucket.at = t;
   };
   return async (ctx: Context, next: Next): Promise<void> => {

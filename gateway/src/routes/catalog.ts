@@ -42,7 +42,10 @@ export function catalogRouter(projection: OrderProjection, demoMode: boolean): R
   // anyone who asks. Never the admin's: admin routes take the operator's ADMIN_TOKEN.
   router.get('/api/personas', (ctx) => {
     if (!demoMode)
-      throw new Problem('not-found', 'the persona picker is a demo-mode feature (DEMO_MODE is off)');
+      throw new Problem(
+        'not-found',
+        'the persona picker is a demo-mode feature (DEMO_MODE is off)',
+      );
     ctx.body = {
       personas: personas
         .filter((p) => p.role === 'customer')

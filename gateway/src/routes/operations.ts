@@ -35,11 +35,7 @@ const DOCS_PAGE = `<!doctype html>
 <script src="/docs/init.js"></script></body></html>`;
 const DOCS_INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', deepLinking: true });`;
 
-export function operationsRouter(
-  config: GatewayConfig,
-  readiness: Readiness,
-  auth: Auth,
-): Router {
+export function operationsRouter(config: GatewayConfig, readiness: Readiness, auth: Auth): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok', service: 'gateway' };

@@ -43,9 +43,11 @@ export function orderEventsRoute(router: Router, deps: StreamDeps): void {
   router.get('/api/orders/:id/events', (ctx) => {
     const { orderId } = visibleOrder(ctx, projection, streamPersona(ctx, deps));
     const stream = new PassThrough();
-    // Over the cap this throws a 503 before anything is sent; on shutdown the stream is ended.
+    // Over the cap this throws a 503 before anything is sent. On shutdown the stream is ended
+    // and its connection closed (not kept alive), so the HTTP server can close.
     const release = streams.add(() => {
       cleanup();
+      ctx.res.once('finish', () => ctx.req.socket.end());
       stream.end();
     });
     const resumeAfter = Number(ctx.get('last-event-id')) || 0;
