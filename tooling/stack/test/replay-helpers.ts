@@ -2,7 +2,7 @@
 // telemetry preload pointed at the stack's console, and reading consumer-group offsets.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import kafkajs from 'kafkajs';
+import type kafkajs from 'kafkajs';
 import type { Stack } from '../src/stack.js';
 import { REPO_ROOT } from '../src/stack.js';
 
