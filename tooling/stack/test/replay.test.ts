@@ -19,6 +19,8 @@ let dataDir: string;
 let client: ReturnType<typeof stackClient>;
 let rebuild: ManagedProcess | undefined;
 const orders: { orderId: string; traceId: string }[] = [];
+// Response bodies are read field by field and checked by the assertions.
+type Json = ReturnType<typeof JSON.parse>;
 const ALL = [TOPICS.orders, TOPICS.inventory, TOPICS.payments, TOPICS.activity];
 
 beforeAll(async () => {
@@ -391,5 +393,133 @@ describe('replay', () => {
       list.at(-1)!.id,
     ]);
     expect(shown.json.id).toBe(list.at(-1)!.id);
+  });
+
+  it('serves the Kafka browser and the replay admin API on the console, with problem documents', async () => {
+    const api = (path: string, init: RequestInit = {}) =>
+      fetch(`${stack.urls.console}${path}`, init).then(async (r) => ({
+        status: r.status,
+        type: r.headers.get('content-type') ?? '',
+        body: (await r.json().catch(() => null)) as Json,
+      }));
+    const post = (body: object, token = ADMIN) =>
+      api('/api/admin/replays', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+    const topics = await api('/api/kafka/topics');
+    expect(topics.status, JSON.stringify(topics.body)).toBe(200);
+    const ordersTopic = topics.body.topics.find((t: { name: string }) => t.name === TOPICS.orders);
+    expect(ordersTopic.messages).toBeGreaterThanOrEqual(orders.length);
+    expect(ordersTopic.partitions).toHaveLength(3);
+    const page = await api(`/api/kafka/topics/${TOPICS.orders}/messages?from=-30m&limit=100`);
+    const first = page.body.messages.find((m: { key: string }) => m.key === orders[0]!.orderId);
+    expect(first.headers.ce_type).toBe('com.webstore.order.placed.v1');
+    expect(first.traceId).toBe(orders[0]!.traceId);
+    expect(first.value.orderId).toBe(orders[0]!.orderId);
+    const groups = await api('/api/kafka/groups');
+    const payment = groups.body.groups.find((g: { groupId: string }) => g.groupId === 'payment');
+    expect(payment.state).toBe('Stable');
+    expect(payment.members).toHaveLength(1);
+    expect(Object.keys(payment.members[0].assignment).sort()).toEqual(
+      [TOPICS.inventory, TOPICS.orders].sort(),
+    );
+    expect(payment.offsets.length).toBeGreaterThan(0);
+
+    expect((await post({ command: 'plan', topic: TOPICS.orders }, '')).status).toBe(401);
+    expect((await post({ command: 'plan', topic: TOPICS.orders }, 'user-token-123')).status).toBe(
+      403,
+    );
+    const plan = await post({
+      command: 'plan',
+      topic: TOPICS.orders,
+      from: '30m',
+      type: 'OrderPlaced',
+    });
+    expect(plan.status).toBe(200);
+    expect(plan.body.plan.total).toBeGreaterThanOrEqual(orders.length);
+    const refusals: [object, number, string, RegExp][] = [
+      [
+        {
+          command: 'rewind',
+          group: 'payment',
+          topic: TOPICS.inventory,
+          toEarliest: true,
+          execute: true,
+        },
+        409,
+        'group-active',
+        /active member/,
+      ],
+      [{ command: 'plan', topic: 'nope' }, 404, 'unknown-topic', /topic "nope" does not exist/],
+      [
+        { command: 'plan', topic: TOPICS.orders, from: '5m', to: '10m' },
+        400,
+        'invalid-window',
+        /must be after/,
+      ],
+      [
+        {
+          command: 'republish',
+          topic: TOPICS.orders,
+          from: '2020-01-01T00:00:00Z',
+          to: '2020-01-02T00:00:00Z',
+          execute: true,
+        },
+        422,
+        'empty-window',
+        /no record/,
+      ],
+      [{ command: 'erase' }, 400, 'validation', /command must be one of/],
+    ];
+    for (const [body, status, slug, detail] of refusals) {
+      const answer = await post(body);
+      expect(answer.status, JSON.stringify(body)).toBe(status);
+      expect(answer.type).toMatch(/application\/problem\+json/);
+      expect(answer.body.type).toBe(`https://webstore.example/problems/${slug}`);
+      expect(answer.body.detail).toMatch(detail);
+    }
+    expect((await post(refusals[0]![0])).body.members[0].clientId).toBe('payment');
+
+    // A republish that keeps the ids: every consumer drops the copies, progress streams as SSE.
+    const skipped = () =>
+      metricValue(stack.urls.payment, 'webstore_duplicates_skipped_total', {
+        group: 'payment',
+        replay: 'true',
+      });
+    const skippedBefore = await skipped();
+    const started = await post({
+      command: 'republish',
+      topic: TOPICS.orders,
+      from: '30m',
+      type: 'OrderPlaced',
+      rate: 50,
+      execute: true,
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    const id = started.body.id as string;
+    const events = await fetch(`${stack.urls.console}/api/admin/replays/${id}/events`, {
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
+    expect(events.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const text = await events.text();
+    expect(text).toMatch(/event: done/);
+    const shown = await api(`/api/admin/replays/${id}`, {
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
+    expect(shown.body.status).toBe('completed');
+    expect(shown.body.operator).toBe('Sam Okafor (console)');
+    expect(shown.body.counts.published).toBe(plan.body.plan.total);
+    const list = await api('/api/admin/replays', { headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(list.body.replays[0].id).toBe(id);
+    await waitFor(async () => (await skipped()) - skippedBefore >= plan.body.plan.total, {
+      timeoutMs: 30_000,
+      message: 'payment to skip every copy that kept its id',
+    });
+    expect(await paymentsPerOrder()).toEqual(orders.map(() => 1));
   });
 });
