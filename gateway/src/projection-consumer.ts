@@ -3,6 +3,7 @@
 // yet committed comes again and changes nothing).
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '@webstore/observability/logger';
+import { REPLAY_HEADER } from '@webstore/producer-client';
 import { decodeEvent, headerString, TOPICS, type DecodedEvent } from '@webstore/schemas';
 import type { OrderProjection } from './projection.js';
 
@@ -60,6 +61,7 @@ export async function startProjection(
         partition,
         offset: message.offset,
         traceparent: headerString(message.headers, 'traceparent'),
+        replayId: headerString(message.headers, REPLAY_HEADER),
       });
     },
   });

@@ -271,6 +271,14 @@ describe('replay', () => {
     );
     expect(root!.name).toBe(`replay ${TOPICS.orders}`);
     expect(root!.attributes.find((a) => a.key === 'webstore.replay')?.value.boolValue).toBe(true);
+    // The gateway's read model shows the copy as a replay in the order's journey.
+    await waitFor(
+      async () =>
+        (
+          (await client.order(original.orderId)).events as { type: string; replay?: boolean }[]
+        ).some((e) => e.type === 'OrderPlaced' && e.replay === true),
+      { timeoutMs: 15_000, message: 'the replayed OrderPlaced in the journey, marked as a replay' },
+    );
     // The copy went through the saga again, and payment still decided once.
     expect(await paymentsPerOrder()).toEqual(orders.map(() => 1));
   });
