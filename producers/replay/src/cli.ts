@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import kafkajs from 'kafkajs';
-import { onShutdown, shutdown } from '@webstore/observability/lifecycle';
+import { onFinalShutdown, onShutdown, shutdown } from '@webstore/observability/lifecycle';
 import { personaByToken } from '@webstore/schemas';
 import { openAuditTrail } from './audit.js';
 import { runCommand } from './commands.js';
@@ -64,7 +64,9 @@ const abort = new AbortController();
 let finished!: () => void;
 const done = new Promise<void>((resolve) => (finished = resolve));
 // Ctrl-C (SIGINT/SIGTERM): stop after the current record, record where it stopped, flush telemetry.
+let over = false;
 onShutdown(async () => {
+  if (over) return;
   if (!abort.signal.aborted)
     console.error('replay: stopping after the current record; continue later with --resume ID');
   abort.abort();
@@ -91,6 +93,9 @@ const onProgress = (p: Progress) => {
 const started = Date.now();
 
 let code = 0;
+// The last step of any shutdown (after the telemetry flush): exit with this command's code, also
+// when Ctrl-C started the shutdown.
+onFinalShutdown(() => process.exit(code));
 try {
   await admin.connect();
   const result = await runCommand(
@@ -132,6 +137,7 @@ try {
 } finally {
   await admin.disconnect().catch(() => undefined);
   audit.close();
+  over = true;
   finished();
 }
 // Flushes the replay's spans (the preload's finalizer) before exiting.

@@ -227,7 +227,6 @@ export async function runCommand(
       if (!options.execute)
         return { command: 'rewind', replayId: null, ...(await rewindGroup(ctx.admin, options)) };
       const record = ctx.audit.create('rewind', ctx.operator, resolved({ ...request, topics }));
-      ctx.onStart?.(record);
       try {
         const result = await rewindGroup(ctx.admin, options);
         ctx.audit.update(record.id, {

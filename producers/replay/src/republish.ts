@@ -8,6 +8,9 @@ import { assertNotEmpty, planWindow, type Plan, type WindowSpec } from './plan.j
 import { publishCopy } from './replay-publish.js';
 import { assertTopic, type WindowMessage } from './window.js';
 
+/** Overlapping sends of an unpaced copy. */
+const IN_FLIGHT = 32;
+
 export type Pacing = { rate: number } | { speed: number } | undefined;
 
 export interface Progress {
@@ -94,14 +97,13 @@ async function runCopies(
     });
   ctx.onStart?.(record);
   try {
-    for (const m of todo) {
-      if (ctx.signal?.aborted) break;
-      if (pacing && 'rate' in pacing)
-        await sleep(started + (published * 1000) / pacing.rate - Date.now(), ctx.signal);
-      else if (pacing)
-        await sleep(started + (m.timestampMs - firstTs) / pacing.speed - Date.now(), ctx.signal);
-      if (ctx.signal?.aborted) break;
-      await send(m);
+    // Unpaced, up to IN_FLIGHT sends overlap: kafkajs pipelines them on the broker connection,
+    // which Kafka handles in order, so a key's records keep their order. Paced, one at a time.
+    const window = pacing ? 1 : IN_FLIGHT;
+    const inFlight: { m: WindowMessage; sent: Promise<void> }[] = [];
+    const settle = async () => {
+      const { m, sent } = inFlight.shift()!;
+      await sent;
       published++;
       progress.done = alreadyDone + published;
       const target = headerString(m.message.headers, 'dlq_original_topic') ?? m.topic;
@@ -115,6 +117,22 @@ async function runCopies(
         save();
         lastSave = Date.now();
       }
+    };
+    try {
+      for (const m of todo) {
+        if (ctx.signal?.aborted) break;
+        if (pacing && 'rate' in pacing)
+          await sleep(started + (published * 1000) / pacing.rate - Date.now(), ctx.signal);
+        else if (pacing)
+          await sleep(started + (m.timestampMs - firstTs) / pacing.speed - Date.now(), ctx.signal);
+        if (ctx.signal?.aborted) break;
+        const sent = send(m);
+        sent.catch(() => undefined); // awaited in settle(); this only keeps it from going unhandled
+        inFlight.push({ m, sent });
+        if (inFlight.length >= window) await settle();
+      }
+    } finally {
+      while (inFlight.length > 0) await settle();
     }
   } catch (err) {
     save('failed');

@@ -1,6 +1,6 @@
 // Running the replay CLI against a stack as an operator would (`npm run replay -- …`), with the
 // telemetry preload pointed at the stack's console, and reading consumer-group offsets.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type kafkajs from 'kafkajs';
 import type { Stack } from '../src/stack.js';
@@ -13,6 +13,54 @@ export interface CliRun<T = Record<string, unknown>> {
   json: T;
 }
 
+function cliEnv(stack: Stack): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    KAFKA_BROKERS: stack.kafkaBrokers,
+    REPLAY_DATA_DIR: join(stack.dataDir, 'replay'),
+    OTEL_EXPORTER_OTLP_ENDPOINT: stack.otlpEndpoint,
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+    PAYMENT_URL: stack.urls.payment,
+    INVENTORY_URL: stack.urls.inventory,
+    ANALYTICS_URL: stack.urls.analytics,
+  };
+}
+
+const CLI = () => [
+  '--import',
+  '@webstore/observability/register',
+  join(REPO_ROOT, 'producers/replay/dist/cli.js'),
+];
+
+/**
+ * Starts `replay <args>` (plain-line progress on stderr), sends it SIGINT once `interruptWhen`
+ * matches its stderr, and resolves with its exit code and output.
+ */
+export function interruptedCli(
+  stack: Stack,
+  args: string[],
+  interruptWhen: RegExp,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...CLI(), ...args], {
+      cwd: REPO_ROOT,
+      env: cliEnv(stack),
+    });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (!sent && interruptWhen.test(stderr)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 /** Runs `replay <args> --json` and resolves with its exit code and parsed output. */
 export function replayCli<T = Record<string, unknown>>(
   stack: Stack,
@@ -21,27 +69,8 @@ export function replayCli<T = Record<string, unknown>>(
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [
-        '--import',
-        '@webstore/observability/register',
-        join(REPO_ROOT, 'producers/replay/dist/cli.js'),
-        ...args,
-        '--json',
-      ],
-      {
-        cwd: REPO_ROOT,
-        timeout: 120_000,
-        env: {
-          ...process.env,
-          KAFKA_BROKERS: stack.kafkaBrokers,
-          REPLAY_DATA_DIR: join(stack.dataDir, 'replay'),
-          OTEL_EXPORTER_OTLP_ENDPOINT: stack.otlpEndpoint,
-          OTEL_BSP_SCHEDULE_DELAY: '100',
-          PAYMENT_URL: stack.urls.payment,
-          INVENTORY_URL: stack.urls.inventory,
-          ANALYTICS_URL: stack.urls.analytics,
-        },
-      },
+      [...CLI(), ...args, '--json'],
+      { cwd: REPO_ROOT, timeout: 120_000, env: cliEnv(stack) },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
         let json = {} as T;

@@ -12,7 +12,7 @@ import { freePort, waitFor } from '@webstore/testkit';
 import { startProcess, type ManagedProcess } from '../src/processes.js';
 import { REPO_ROOT, startStack, type Stack } from '../src/stack.js';
 import { ADMIN, metricValue, stackClient } from './helpers.js';
-import { committed, highWatermarks, lagOf, replayCli } from './replay-helpers.js';
+import { committed, highWatermarks, interruptedCli, lagOf, replayCli } from './replay-helpers.js';
 
 let stack: Stack;
 let dataDir: string;
@@ -341,6 +341,35 @@ describe('replay', () => {
     );
   });
 
+  it('stops cleanly on Ctrl-C and continues with --resume where it stopped', async () => {
+    const window = ['--topic', TOPICS.orders, '--from', '30m', '--type', 'OrderPlaced'];
+    const stopped = await interruptedCli(
+      stack,
+      ['republish', ...window, '--rate', '4', '--execute'],
+      /: [1-9]\d*\/\d+/,
+    );
+    expect(stopped.code, stopped.stderr).toBe(130);
+    expect(stopped.stdout).toMatch(/interrupted: replay (rpl-\S+), \d+ published/);
+    const id = /interrupted: replay (rpl-\S+),/.exec(stopped.stdout)![1]!;
+    const record = (
+      await replayCli<{ status: string; counts: { published: number } }>(stack, ['show', id])
+    ).json;
+    expect(record.status).toBe('interrupted');
+    const done = record.counts.published;
+    expect(done).toBeGreaterThan(0);
+    const resumed = await replayCli<{
+      published: number;
+      alreadyDone: number;
+      plan: { total: number };
+    }>(stack, ['republish', '--resume', id]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.json.alreadyDone).toBe(done);
+    expect(resumed.json.published + done).toBe(resumed.json.plan.total);
+    expect((await replayCli<{ status: string }>(stack, ['show', id])).json.status).toBe(
+      'completed',
+    );
+  });
+
   it('refuses bad requests with a clear message, and audits every execution', async () => {
     const refusals: [string[], RegExp][] = [
       [['plan', '--topic', 'nope', '--from', '10m'], /topic "nope" does not exist/],
@@ -389,6 +418,7 @@ describe('replay', () => {
     expect(list.map((r) => `${r.kind} ${r.status}`).sort()).toEqual(
       [
         'dlq completed',
+        'republish completed',
         'republish completed',
         'rewind completed',
         'rewind completed',
