@@ -24,6 +24,10 @@ export interface ConsoleConfig {
   adminToken: string;
   /** CONSOLE_UI_DIR: the built single-page app. */
   uiDir: string;
+  /** KAFKA_BROKERS: for the Kafka browser and replays; connected on first use. */
+  kafkaBrokers: string[];
+  /** REPLAY_DATA_DIR: the replay audit trail (shared with the replay CLI). */
+  replayDataDir: string;
 }
 
 export class ConfigError extends Error {
@@ -105,7 +109,19 @@ function bytes(env: Env, name: string, fallback: number, min: number): number {
   return parsed;
 }
 
-/** Reads CONSOLE_*, HOST and ADMIN_TOKEN; `cwd` anchors relative directories. */
+function brokers(env: Env): string[] {
+  const list = (value(env, 'KAFKA_BROKERS') ?? 'localhost:9092')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  for (const broker of list)
+    if (!/^[^\s:]+:\d{1,5}$/.test(broker))
+      throw new ConfigError(`KAFKA_BROKERS: "${broker}" is not host:port`);
+  if (list.length === 0) throw new ConfigError('KAFKA_BROKERS is empty');
+  return list;
+}
+
+/** Reads CONSOLE_*, HOST, ADMIN_TOKEN, KAFKA_BROKERS and REPLAY_DATA_DIR; `cwd` anchors relative directories. */
 export function loadConfig(env: Env = process.env, cwd = process.cwd()): ConsoleConfig {
   const host = value(env, 'HOST') ?? '127.0.0.1';
   if (/\s/.test(host)) throw new ConfigError(`HOST must be a host name or address, got "${host}"`);
@@ -126,5 +142,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Console
       cwd,
       value(env, 'CONSOLE_UI_DIR') ?? new URL('../dist-ui', import.meta.url).pathname,
     ),
+    kafkaBrokers: brokers(env),
+    replayDataDir: resolve(cwd, value(env, 'REPLAY_DATA_DIR') ?? '.data/replay'),
   };
 }

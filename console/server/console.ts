@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type * as grpc from '@grpc/grpc-js';
 import { createLogger, type Logger } from '@webstore/observability/logger';
 import { createApp } from './api/app.js';
+import { createKafkaAccess } from './api/kafka-client.js';
 import { createStreamHub, type StreamHub } from './api/stream.js';
 import type { ConsoleConfig } from './config.js';
 import { createMetricEngine } from './metrics/engine.js';
@@ -73,7 +74,10 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     keepAliveMs: options.keepAliveMs,
   });
   let ready = false;
+  const kafka = createKafkaAccess(config.kafkaBrokers);
   const app = createApp({
+    kafka,
+    replayDataDir: config.replayDataDir,
     traces,
     logs,
     metrics: createMetricEngine(db),
@@ -142,6 +146,8 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
         apiServer.closeIdleConnections();
         setTimeout(() => apiServer.closeAllConnections(), 1_000).unref();
       });
+      await kafka.close();
+      app.closeReplays();
       writer.close();
       db.close();
     },

@@ -109,6 +109,8 @@ export const schemas = {
       at: { type: 'string', format: 'date-time' },
       sincePlacedMs: { type: 'integer' },
       data: { type: 'object' },
+      replay: { type: 'boolean', description: 'present (true) on a replayed copy of an event' },
+      replayId: { type: 'string', description: 'the replay run that published the copy' },
     },
   },
   Order: {
@@ -130,6 +132,11 @@ export const schemas = {
       },
       traceId: { type: 'string' },
       events: { type: 'array', items: { $ref: '#/components/schemas/JourneyEvent' } },
+      replay: {
+        type: 'boolean',
+        description:
+          'present (true) when a replayed OrderPlaced created the order: not a new order',
+      },
     },
   },
   Problem: {

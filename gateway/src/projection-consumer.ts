@@ -3,6 +3,7 @@
 // yet committed comes again and changes nothing).
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '@webstore/observability/logger';
+import { REPLAY_HEADER } from '@webstore/producer-client';
 import {
   decodeEvent,
   headerString,
@@ -66,6 +67,7 @@ export async function startProjection(
         partition,
         offset: message.offset,
         traceparent: headerString(message.headers, 'traceparent'),
+        replayId: headerString(message.headers, REPLAY_HEADER),
       });
     },
   });

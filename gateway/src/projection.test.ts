@@ -11,6 +11,7 @@ function deliver<N extends EventName>(
   topic: string,
   time: string,
   source: string,
+  replayId?: string,
 ) {
   const encoded = encodeEvent(name, data, {
     source: `/webstore/${source}`,
@@ -33,6 +34,7 @@ function deliver<N extends EventName>(
     partition: 0,
     offset: String(offset++),
     traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    replayId,
   });
 }
 
@@ -73,6 +75,21 @@ const released = {
 };
 
 describe('order projection', () => {
+  it('shows an order a replay created as a replay, and replayed events in the journey as such', () => {
+    const projection = new OrderProjection(openStore());
+    deliver(projection, 'OrderPlaced', placed, 'webstore.orders.v1', t(0), 'gateway', 'rpl-1');
+    deliver(projection, 'StockReserved', reserved, 'webstore.inventory.v1', t(10), 'inventory');
+    const order = projection.order('ord-1')!;
+    expect(order.replay).toBe(true);
+    expect(order.events.map((e) => [e.type, e.replay ?? false, e.replayId])).toEqual([
+      ['OrderPlaced', true, 'rpl-1'],
+      ['StockReserved', false, undefined],
+    ]);
+    const live = new OrderProjection(openStore());
+    deliver(live, 'OrderPlaced', placed, 'webstore.orders.v1', t(0), 'gateway');
+    expect(live.order('ord-1')!.replay).toBeUndefined();
+  });
+
   it('follows an order to failed with its reason, stock as inventory reports it', () => {
     const projection = new OrderProjection(openStore());
     const lamp = (available: number, reservedUnits: number, version: number) => [

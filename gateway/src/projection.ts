@@ -33,6 +33,9 @@ export interface JourneyEvent {
   at: string;
   sincePlacedMs: number;
   data: unknown;
+  /** Present on a replayed event (republished copy): true, with the replay run's id. */
+  replay?: true;
+  replayId?: string;
 }
 
 export interface OrderView {
@@ -52,6 +55,8 @@ export interface OrderView {
   synthetic: boolean;
   /** In order of event time (topics are read independently, so not always in arrival order). */
   events: JourneyEvent[];
+  /** Present when a replayed OrderPlaced created this view: a replay, not a customer's new order. */
+  replay?: true;
 }
 
 export interface EventMeta {
@@ -60,6 +65,8 @@ export interface EventMeta {
   offset: string;
   /** W3C traceparent of the message, for the order's trace id. */
   traceparent?: string;
+  /** The `webstore_replay_id` header of a replayed message. */
+  replayId?: string;
 }
 
 type Early = { event: DecodedEvent; meta: EventMeta }[];
@@ -192,6 +199,7 @@ export class OrderProjection extends EventEmitter {
       at: event.time,
       sincePlacedMs: Math.max(0, Date.parse(event.time) - Date.parse(order.placedAt)),
       data: event.data,
+      ...(meta.replayId ? { replay: true as const, replayId: meta.replayId } : {}),
     };
     // The journey reads in the order things happened, whatever order the topics were read in.
     let at = order.events.length;
@@ -301,6 +309,7 @@ function placed(event: DecodedEvent<'OrderPlaced'>, meta: EventMeta): OrderView 
     synthetic: o.synthetic,
     sagaComplete: false,
     events: [],
+    ...(meta.replayId ? { replay: true as const } : {}),
   };
 }
 

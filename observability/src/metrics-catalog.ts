@@ -29,7 +29,7 @@ export const metricsCatalog = {
     kind: 'counter',
     description:
       'Shopper funnel events by stage (browse_catalog, view_product, add_to_cart, checkout_started, checkout_complete).',
-    labels: ['stage', 'country', 'synthetic'],
+    labels: ['stage', 'country', 'synthetic', 'replay'],
     emittedBy: ['analytics'],
   },
   customerSegment: {
@@ -73,7 +73,7 @@ export const metricsCatalog = {
     name: 'webstore_payments',
     kind: 'counter',
     description: 'Payment attempts by outcome (authorized, declined), country and decline reason.',
-    labels: ['outcome', 'country', 'reason'],
+    labels: ['outcome', 'country', 'reason', 'replay'],
     emittedBy: ['payment'],
   },
   paymentDuration: {
@@ -103,7 +103,15 @@ export const metricsCatalog = {
     kind: 'counter',
     description:
       'Messages handled by a consumer group, by outcome (processed, duplicate, retried, dead_lettered).',
-    labels: ['topic', 'group', 'event_type', 'outcome'],
+    labels: ['topic', 'group', 'event_type', 'outcome', 'replay'],
+    emittedBy: ['any'],
+  },
+  duplicatesSkipped: {
+    name: 'webstore_duplicates_skipped',
+    kind: 'counter',
+    description:
+      'Events a consumer group dropped because it had processed their id already (redeliveries, replays that keep their id).',
+    labels: ['topic', 'group', 'event_type', 'replay'],
     emittedBy: ['any'],
   },
   consumerInfrastructureRetries: {

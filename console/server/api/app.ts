@@ -9,9 +9,12 @@ import type { Retention } from '../store/retention.js';
 import type { ServiceQueries } from '../store/services.js';
 import type { TraceQueries } from '../store/traces.js';
 import { requireAdmin } from './admin.js';
+import { kafkaRouter } from './kafka.js';
+import type { KafkaAccess } from './kafka-client.js';
 import { logsRouter } from './logs.js';
 import { metricsRouter } from './metrics.js';
 import { problemMiddleware } from './problem.js';
+import { replaysRouter } from './replays.js';
 import { servicesRouter } from './services.js';
 import type { StreamHub } from './stream.js';
 import { tracesRouter } from './traces.js';
@@ -29,6 +32,10 @@ export interface AppDeps {
   log: Logger;
   /** Whether the receivers are listening and the store is open. */
   ready: () => boolean;
+  /** Kafka for the browser and replays (connected on first use); without it those routes are absent. */
+  kafka?: KafkaAccess;
+  /** Where the replay audit trail lives (shared with the replay CLI). */
+  replayDataDir?: string;
 }
 
 function operationsRouter(deps: AppDeps): Router {
@@ -48,10 +55,21 @@ function operationsRouter(deps: AppDeps): Router {
   return router;
 }
 
-export function createApp(deps: AppDeps): Koa {
-  const app = new Koa();
+export function createApp(deps: AppDeps): Koa & { closeReplays(): void } {
+  const app = new Koa() as Koa & { closeReplays(): void };
   app.use(problemMiddleware(deps.log));
+  const replays =
+    deps.kafka && deps.replayDataDir
+      ? replaysRouter({
+          kafka: deps.kafka,
+          replayDataDir: deps.replayDataDir,
+          adminToken: deps.adminToken,
+        })
+      : undefined;
+  app.closeReplays = () => replays?.close();
   for (const router of [
+    ...(deps.kafka ? [kafkaRouter(deps.kafka)] : []),
+    ...(replays ? [replays] : []),
     operationsRouter(deps),
     tracesRouter(deps.traces),
     logsRouter(deps.logs),

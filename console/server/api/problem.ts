@@ -3,13 +3,24 @@ import type { Context, Next } from 'koa';
 import type { Logger } from '@webstore/observability/logger';
 
 export type ProblemType =
-  'validation' | 'unauthorized' | 'forbidden' | 'not-found' | 'unavailable' | 'internal';
+  | 'validation'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'unprocessable'
+  | 'bad-gateway'
+  | 'unavailable'
+  | 'internal';
 
 const TITLES: Record<ProblemType, [number, string]> = {
   validation: [400, 'Invalid request'],
   unauthorized: [401, 'Unauthorized'],
   forbidden: [403, 'Forbidden'],
   'not-found': [404, 'Not found'],
+  conflict: [409, 'Conflict'],
+  unprocessable: [422, 'Unprocessable request'],
+  'bad-gateway': [502, 'Bad gateway'],
   unavailable: [503, 'Service unavailable'],
   internal: [500, 'Internal error'],
 };
@@ -23,6 +34,8 @@ export class Problem extends Error {
     readonly type: ProblemType,
     readonly detail: string,
     readonly field?: string,
+    /** A more specific problem slug for the `type` URL (e.g. `group-active`), and extra members. */
+    readonly more?: { slug?: string; extra?: Record<string, unknown> },
   ) {
     super(detail);
     [this.status, this.title] = TITLES[type];
@@ -45,11 +58,12 @@ export function problemMiddleware(log: Logger) {
       ctx.status = problem.status;
       ctx.type = 'application/problem+json';
       ctx.body = {
-        type: `https://webstore.example/problems/${problem.type}`,
+        type: `https://webstore.example/problems/${problem.more?.slug ?? problem.type}`,
         title: problem.title,
         status: problem.status,
         detail: problem.detail,
         ...(problem.field ? { field: problem.field } : {}),
+        ...problem.more?.extra,
         instance: ctx.path,
       };
     }

@@ -9,9 +9,27 @@ import type { AnalyticsState, OrderFact } from './domain.js';
 type Stage =
   'browse_catalog' | 'view_product' | 'add_to_cart' | 'checkout_started' | 'checkout_complete';
 
-export function analyticsHandlers(state: AnalyticsState, metrics: WebstoreMetrics): Handlers {
-  const funnel = (stage: Stage, country: string, synthetic: boolean) =>
-    metrics.funnelStage.add(1, { stage, country, synthetic: String(synthetic) });
+export interface AnalyticsOptions {
+  /** Count replayed events in the funnel too, labelled replay="true" (ANALYTICS_INCLUDE_REPLAYS). */
+  includeReplays?: boolean;
+}
+
+export function analyticsHandlers(
+  state: AnalyticsState,
+  metrics: WebstoreMetrics,
+  options: AnalyticsOptions = {},
+): Handlers {
+  // A replayed event is history seen again: the live funnel leaves it out unless asked.
+  let replay = false;
+  const funnel = (stage: Stage, country: string, synthetic: boolean) => {
+    if (replay && !options.includeReplays) return;
+    metrics.funnelStage.add(1, {
+      stage,
+      country,
+      synthetic: String(synthetic),
+      ...(replay ? { replay: 'true' } : {}),
+    });
+  };
   const segment = (customerId: string) => segmentOf(state.historyOf(customerId), Date.now());
   const action = (customerId: string | undefined, name: string) => {
     if (customerId) metrics.customerSegment.add(1, { segment: segment(customerId), action: name });
@@ -19,7 +37,7 @@ export function analyticsHandlers(state: AnalyticsState, metrics: WebstoreMetric
   const orderAction = (orderId: string, customerId: string, fact: OrderFact) => {
     if (state.count(orderId, fact)) action(customerId, fact);
   };
-  return {
+  const handlers: Handlers = {
     CatalogBrowsed: ({ event: { data } }) => funnel('browse_catalog', data.country, data.synthetic),
     ProductViewed: ({ event: { data } }) => {
       funnel('view_product', data.country, data.synthetic);
@@ -53,4 +71,19 @@ export function analyticsHandlers(state: AnalyticsState, metrics: WebstoreMetric
       metrics.revenue.add(data.amountCents, { country: data.country, segment: before });
     },
   };
+  // Each handler runs with `replay` set from its message (handlers never run concurrently here:
+  // the flag is read synchronously before the first await).
+  return Object.fromEntries(
+    Object.entries(handlers).map(([name, handler]) => [
+      name,
+      (ctx: Parameters<NonNullable<Handlers['OrderPlaced']>>[0]) => {
+        replay = ctx.replayId !== undefined;
+        try {
+          return (handler as (c: typeof ctx) => void | Promise<void>)(ctx);
+        } finally {
+          replay = false;
+        }
+      },
+    ]),
+  ) as Handlers;
 }

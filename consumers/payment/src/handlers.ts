@@ -72,7 +72,12 @@ export function paymentHandlers(
 
   function count(ctx: HandlerContext, order: OrderFacts, record: PaymentRecord, startedMs: number) {
     const reason = record.decision.outcome === 'declined' ? record.decision.reason : 'none';
-    metrics.payments.add(1, { outcome: record.decision.outcome, country: order.country, reason });
+    metrics.payments.add(1, {
+      outcome: record.decision.outcome,
+      country: order.country,
+      reason,
+      ...(ctx.replayId ? { replay: 'true' } : {}),
+    });
     metrics.paymentDuration.record((performance.now() - startedMs) / 1000, {
       outcome: record.decision.outcome,
       country: order.country,

@@ -7,6 +7,8 @@ export interface ServiceConfig {
   port: number;
   host: string;
   dataDir: string;
+  /** CONSUMER_GROUP: another group than the service's name (e.g. a read-model rebuild). */
+  groupId?: string;
   /** How long processed event ids are remembered for dedupe. */
   dedupeWindowMs: number;
   /** How long settled state (decided payments, closed reservations) is kept. */
@@ -55,7 +57,7 @@ export function integerFrom(
 }
 
 /**
- * Reads KAFKA_BROKERS, PORT, HOST, DATA_DIR, DEDUPE_WINDOW_MS, STATE_RETENTION_MS, KAFKA_RETRIES
+ * Reads KAFKA_BROKERS, PORT, HOST, DATA_DIR, CONSUMER_GROUP, DEDUPE_WINDOW_MS, STATE_RETENTION_MS, KAFKA_RETRIES
  * KAFKA_RETRY_MAX_MS and ADMIN_TOKEN.
  */
 export function loadServiceConfig(
@@ -77,6 +79,7 @@ export function loadServiceConfig(
     port: integerFrom(env, 'PORT', defaultPort, 0, 65_535),
     host: env.HOST || '127.0.0.1',
     dataDir: env.DATA_DIR || `.data/${service}`,
+    groupId: env.CONSUMER_GROUP || undefined,
     dedupeWindowMs: integerFrom(env, 'DEDUPE_WINDOW_MS', DAY_MS, 1000),
     // As long as the topics keep events (7 days), so a replay of any retained window finds the
     // decisions it must not repeat.

@@ -29,12 +29,20 @@ import { createDelivery, type MessageScope } from './delivery.js';
 import { trackMembership, type MembershipStatus } from './membership.js';
 import type { StateStore } from './store.js';
 
+/** The failure the "broken handler" fault switch injects: permanent, so the message is dead-lettered. */
+export class InjectedFaultError extends Error {
+  override readonly name = 'InjectedFault';
+}
+
 export interface HandlerContext<N extends EventName = EventName> {
   event: DecodedEvent<N>;
   topic: string;
   partition: number;
   offset: string;
   message: KafkaMessage;
+  /** The replay run this message belongs to (its `webstore_replay_id` header), if any. */
+  replayId?: string;
+  /** The service's logger; for a replayed message a child carrying `replay: true` and the id. */
   log: Logger;
   /** The service's state: read and change it in `store.transaction`, before publishing. */
   store: StateStore;
@@ -71,6 +79,11 @@ export interface ConsumerServiceOptions {
   retry?: { maxAttempts?: number; baseMs?: number };
   /** Added before each message that has a handler: the "slow consumer" fault switch. */
   delayMs?: () => number;
+  /**
+   * The "broken handler" fault switch: true makes the handler of this event type fail with a
+   * permanent error, so its messages are dead-lettered (until the switch is turned off again).
+   */
+  failing?: (eventName: EventName) => boolean;
   /** Partitions handled at once (default: all partitions of the topics); order within a partition is always kept. */
   concurrency?: number;
   /**
@@ -90,6 +103,10 @@ export interface ConsumerService {
   ready(): boolean;
   /** Why the consumer is or is not in its group, for /readyz. */
   membership(): MembershipStatus;
+  /** Leaves the group (committing what was processed) until `resume()`; readiness says so. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  paused(): boolean;
   readonly publisher: Publisher;
 }
 
@@ -101,13 +118,15 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     options.concurrency ??
     topics.reduce((n, t) => n + (topicCatalog.find((c) => c.name === t)?.partitions ?? 3), 0);
   const heartbeatInterval = 1_000;
-  const consumer: Consumer = kafka.consumer({
-    groupId,
-    sessionTimeout,
-    rebalanceTimeout: 10_000,
-    heartbeatInterval,
-    maxWaitTimeInMs: 1_000,
-  });
+  const newConsumer = (): Consumer =>
+    kafka.consumer({
+      groupId,
+      sessionTimeout,
+      rebalanceTimeout: 10_000,
+      heartbeatInterval,
+      maxWaitTimeInMs: 1_000,
+    });
+  let consumer = newConsumer();
   const delivery = createDelivery({
     groupId,
     log,
@@ -117,7 +136,10 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     baseMs: options.retry?.baseMs,
   });
   // Half the session timeout without a fetch or heartbeat answer: the broker is gone.
-  const membership = trackMembership(consumer, log, groupId, sessionTimeout / 2);
+  let membership = trackMembership(consumer, log, groupId, sessionTimeout / 2);
+  // Paused by an operator (a rewind moves the group's offsets, which needs the group empty).
+  let paused: { since: string } | undefined;
+  let switching: Promise<void> = Promise.resolve();
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: true });
   const publisher = createPublisher({ producer, source: options.source });
   const { store } = options;
@@ -195,10 +217,23 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       );
       return;
     }
-    const labels = { topic, group: groupId, event_type: event.name };
+    const labels = {
+      topic,
+      group: groupId,
+      event_type: event.name,
+      ...(replayId ? { replay: 'true' } : {}),
+    };
     if (processed.get(event.id)) {
       metrics.consumerMessages.add(1, { ...labels, outcome: 'duplicate' });
-      log.info({ eventId: event.id, eventType: event.name }, 'duplicate event skipped');
+      metrics.duplicatesSkipped.add(1, labels);
+      log.info(
+        {
+          eventId: event.id,
+          eventType: event.name,
+          ...(replayId ? { replayId, replay: true } : {}),
+        },
+        'duplicate event skipped',
+      );
       return;
     }
     const handler = handlers[event.name] as Handler | undefined;
@@ -218,7 +253,8 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
         partition,
         offset: message.offset,
         message,
-        log,
+        replayId,
+        log: replayId ? log.child({ replay: true, replayId }) : log,
         store,
         publish: (name, data, key, publishOptions) =>
           publisher.publish(name, data, {
@@ -230,7 +266,13 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       };
       const failed = await delivery.runHandler(
         scope,
-        async () => handler(ctx),
+        async () => {
+          if (options.failing?.(event.name))
+            throw new InjectedFaultError(
+              `the ${event.name} handler is switched to fail (fault switch)`,
+            );
+          return handler(ctx);
+        },
         (err, attempt) => {
           metrics.consumerMessages.add(1, { ...labels, outcome: 'retried' });
           log.warn({ eventId: event.id, attempt, err }, 'handler failed; retrying');
@@ -268,10 +310,83 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     }
   }
 
+  async function runConsumer(): Promise<void> {
+    await consumer.connect();
+    for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
+    if (options.mode === 'batch') {
+      await consumer.run({
+        partitionsConsumedConcurrently: concurrency,
+        // Offsets are resolved one message at a time, so a rebalance or a crash mid-batch
+        // redelivers only what was not processed (and dedupe drops what was).
+        eachBatchAutoResolve: false,
+        // The instrumentation runs this inside a `poll <topic>` span (a new trace); each message
+        // has a `process <topic>` span linked to its producer's span.
+        eachBatch: async ({
+          batch,
+          resolveOffset,
+          heartbeat,
+          pause,
+          isRunning,
+          isStale,
+          commitOffsetsIfNecessary,
+        }) => {
+          trace.getActiveSpan()?.setAttribute('messaging.consumer.group.name', groupId);
+          const { topic, partition } = batch;
+          for (const message of batch.messages) {
+            if (!isRunning() || isStale()) break;
+            await delivery.run({ topic, partition, heartbeat, pause }, (scope) =>
+              handleMessage(scope, topic, partition, message),
+            );
+            resolveOffset(message.offset);
+            await heartbeat();
+          }
+          await commitOffsetsIfNecessary();
+        },
+      });
+    } else {
+      await consumer.run({
+        partitionsConsumedConcurrently: concurrency,
+        // The kafkajs instrumentation runs this inside the `process <topic>` span, a child of the producer's span.
+        eachMessage: (payload) =>
+          delivery.run(payload, (scope) =>
+            handleMessage(scope, payload.topic, payload.partition, payload.message),
+          ),
+      });
+    }
+  }
+
   return {
     publisher,
     ready: () => membership.status().inGroup,
-    membership: () => membership.status(),
+    membership: () =>
+      paused
+        ? {
+            inGroup: false,
+            state: 'paused',
+            detail: `paused by an operator since ${paused.since} (POST /admin/consumer/resume)`,
+          }
+        : membership.status(),
+    paused: () => paused !== undefined,
+    pause() {
+      switching = switching.then(async () => {
+        if (paused) return;
+        paused = { since: new Date().toISOString() };
+        log.warn({ group: groupId }, 'consumer paused by an operator: leaving the group');
+        await consumer.disconnect(); // commits what was processed and leaves the group
+      });
+      return switching;
+    },
+    resume() {
+      switching = switching.then(async () => {
+        if (!paused) return;
+        consumer = newConsumer();
+        membership = trackMembership(consumer, log, groupId, sessionTimeout / 2);
+        await runConsumer();
+        paused = undefined;
+        log.info({ group: groupId }, 'consumer resumed by an operator: joining the group');
+      });
+      return switching;
+    },
     async start() {
       const evict = () => {
         const n = processed.evictSettledBefore(Date.now() - dedupeWindowMs);
@@ -280,48 +395,8 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       evict();
       evictTimer = setInterval(evict, Math.min(dedupeWindowMs, 60_000));
       evictTimer.unref();
-      await Promise.all([producer.connect(), consumer.connect(), admin.connect()]);
-      for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
-      if (options.mode === 'batch') {
-        await consumer.run({
-          partitionsConsumedConcurrently: concurrency,
-          // Offsets are resolved one message at a time, so a rebalance or a crash mid-batch
-          // redelivers only what was not processed (and dedupe drops what was).
-          eachBatchAutoResolve: false,
-          // The instrumentation runs this inside a `poll <topic>` span (a new trace); each message
-          // has a `process <topic>` span linked to its producer's span.
-          eachBatch: async ({
-            batch,
-            resolveOffset,
-            heartbeat,
-            pause,
-            isRunning,
-            isStale,
-            commitOffsetsIfNecessary,
-          }) => {
-            trace.getActiveSpan()?.setAttribute('messaging.consumer.group.name', groupId);
-            const { topic, partition } = batch;
-            for (const message of batch.messages) {
-              if (!isRunning() || isStale()) break;
-              await delivery.run({ topic, partition, heartbeat, pause }, (scope) =>
-                handleMessage(scope, topic, partition, message),
-              );
-              resolveOffset(message.offset);
-              await heartbeat();
-            }
-            await commitOffsetsIfNecessary();
-          },
-        });
-      } else {
-        await consumer.run({
-          partitionsConsumedConcurrently: concurrency,
-          // The kafkajs instrumentation runs this inside the `process <topic>` span, a child of the producer's span.
-          eachMessage: (payload) =>
-            delivery.run(payload, (scope) =>
-              handleMessage(scope, payload.topic, payload.partition, payload.message),
-            ),
-        });
-      }
+      await Promise.all([producer.connect(), admin.connect()]);
+      await runConsumer();
       lagTimer = setInterval(() => {
         recordLag().catch((err) => log.debug({ err }, 'lag check failed'));
       }, 5_000);
@@ -331,6 +406,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       clearInterval(lagTimer);
       clearInterval(evictTimer);
       delivery.stop();
+      await switching;
       await consumer.disconnect(); // waits for in-flight messages, commits, leaves the group
       await Promise.all([producer.disconnect(), admin.disconnect()]);
     },

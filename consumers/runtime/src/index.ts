@@ -1,5 +1,6 @@
 export {
   createConsumerService,
+  InjectedFaultError,
   type ConsumerService,
   type ConsumerServiceOptions,
   type Handler,
@@ -8,6 +9,7 @@ export {
 } from './consumer-service.js';
 export {
   createManagementServer,
+  type ConsumerSwitch,
   type Faults,
   type ManagementServerOptions,
 } from './management-server.js';

@@ -1,14 +1,25 @@
 // The small HTTP server each consumer service runs next to its consumer: health, readiness,
-// Prometheus metrics, and the admin-only fault switch used to demonstrate lag. Every /admin/*
-// route needs the operator's admin token, as the gateway's admin routes do.
+// Prometheus metrics, the admin-only fault switches (slow or failing handlers) and the consumer
+// switch a rewind uses to take the service out of its group for a while. Every /admin/* route
+// needs the operator's admin token, as the gateway's admin routes do.
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { metricsHandler } from '@webstore/observability/metrics';
+import { eventCatalog, type EventName } from '@webstore/schemas';
 import type { MembershipStatus } from './membership.js';
 
 export interface Faults {
   /** Extra milliseconds spent on every message (slow-consumer demo). */
   delayMs: number;
+  /** Event types whose handler fails permanently (dead-letter demo, redrive after the "fix"). */
+  failEventTypes: string[];
+}
+
+/** The operator switch that takes the consumer out of its group (for a rewind) and back. */
+export interface ConsumerSwitch {
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  paused(): boolean;
 }
 
 export interface ManagementServerOptions {
@@ -21,7 +32,10 @@ export interface ManagementServerOptions {
   faults: Faults;
   /** The bearer token /admin/* requires (ADMIN_TOKEN). */
   adminToken: string;
+  consumer?: ConsumerSwitch;
 }
+
+const eventNames = Object.keys(eventCatalog) as EventName[];
 
 function json(res: ServerResponse, status: number, body: unknown, type = 'application/json'): void {
   res.writeHead(status, { 'content-type': type });
@@ -67,22 +81,53 @@ function admitted(req: IncomingMessage, res: ServerResponse, adminToken: string)
 }
 
 async function setFaults(req: IncomingMessage, res: ServerResponse, faults: Faults): Promise<void> {
-  let body: { delayMs?: unknown };
+  let body: { delayMs?: unknown; failEventTypes?: unknown };
   try {
-    body = JSON.parse(await readBody(req)) as { delayMs?: unknown };
+    body = JSON.parse(await readBody(req)) as typeof body;
   } catch {
     return problem(res, 400, 'Malformed JSON', 'the body must be a JSON object');
   }
+  if (body.delayMs === undefined && body.failEventTypes === undefined)
+    return problem(res, 400, 'Invalid request', 'give delayMs and/or failEventTypes');
   if (
-    typeof body.delayMs !== 'number' ||
-    !Number.isInteger(body.delayMs) ||
-    body.delayMs < 0 ||
-    body.delayMs > 60_000
+    body.delayMs !== undefined &&
+    (typeof body.delayMs !== 'number' ||
+      !Number.isInteger(body.delayMs) ||
+      body.delayMs < 0 ||
+      body.delayMs > 60_000)
   ) {
     return problem(res, 400, 'Invalid request', 'delayMs must be an integer between 0 and 60000');
   }
-  faults.delayMs = body.delayMs;
+  if (
+    body.failEventTypes !== undefined &&
+    (!Array.isArray(body.failEventTypes) ||
+      !body.failEventTypes.every(
+        (t) => typeof t === 'string' && eventNames.includes(t as EventName),
+      ))
+  ) {
+    return problem(
+      res,
+      400,
+      'Invalid request',
+      `failEventTypes must be a list of event names (${eventNames.join(', ')})`,
+    );
+  }
+  if (typeof body.delayMs === 'number') faults.delayMs = body.delayMs;
+  if (Array.isArray(body.failEventTypes)) faults.failEventTypes = body.failEventTypes as string[];
   json(res, 200, { faults });
+}
+
+function switchConsumer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  consumer: ConsumerSwitch | undefined,
+  action: 'pause' | 'resume',
+): void {
+  if (!consumer) return problem(res, 404, 'Not found', 'this service has no consumer to switch');
+  consumer[action]().then(
+    () => json(res, 200, { consumer: consumer.paused() ? 'paused' : 'running' }),
+    (err: Error) => problem(res, 500, 'Switch failed', `could not ${action}: ${err.message}`),
+  );
 }
 
 /** Starts the management server and resolves once it listens. */
@@ -111,6 +156,10 @@ export async function createManagementServer(options: ManagementServerOptions): 
       );
       return;
     }
+    if (req.method === 'POST' && path === '/admin/consumer/pause')
+      return switchConsumer(req, res, options.consumer, 'pause');
+    if (req.method === 'POST' && path === '/admin/consumer/resume')
+      return switchConsumer(req, res, options.consumer, 'resume');
     problem(res, 404, 'Not found', `no route ${req.method} ${path}`);
   });
   await new Promise<void>((resolve, reject) => {

@@ -5,7 +5,8 @@
 import type { Consumer } from 'kafkajs';
 import type { Logger } from '@webstore/observability/logger';
 
-export type MembershipState = 'joining' | 'member' | 'rebalancing' | 'crashed' | 'stopped';
+export type MembershipState =
+  'joining' | 'member' | 'rebalancing' | 'crashed' | 'stopped' | 'paused';
 
 export interface MembershipStatus {
   inGroup: boolean;

@@ -53,7 +53,7 @@ export async function runService(
     run();
     setInterval(run, EVICT_EVERY_MS).unref();
   }
-  const faults: Faults = { delayMs: 0 };
+  const faults: Faults = { delayMs: 0, failEventTypes: [] };
   const kafka = new kafkajs.Kafka({
     clientId: definition.name,
     brokers: config.kafkaBrokers,
@@ -63,7 +63,7 @@ export async function runService(
   });
   const service = createConsumerService({
     kafka,
-    groupId: definition.name,
+    groupId: config.groupId ?? definition.name,
     topics: definition.topics,
     handlers,
     log,
@@ -72,6 +72,7 @@ export async function runService(
     dedupeWindowMs: config.dedupeWindowMs,
     source: `/webstore/${definition.name}`,
     delayMs: () => faults.delayMs,
+    failing: (name) => faults.failEventTypes.includes(name),
     mode: definition.mode,
   });
   const server = await createManagementServer({
@@ -82,6 +83,7 @@ export async function runService(
     membership: service.membership,
     faults,
     adminToken: config.adminToken,
+    consumer: service,
   });
   onShutdown(
     () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -122,7 +122,9 @@ export function ordersRouter(deps: OrdersRouterDeps): Router {
   router.get('/api/orders', (ctx) => {
     const persona = auth.requirePersona(ctx);
     const all = persona.role === 'admin' && ctx.query.mine === undefined;
-    ctx.body = { orders: projection.ordersOf(all ? undefined : persona.customerId, 200) };
+    const orders = projection.ordersOf(all ? undefined : persona.customerId, 200);
+    // A customer's history holds their orders, not replays of them (the admin view shows both).
+    ctx.body = { orders: all ? orders : orders.filter((o) => !o.replay) };
   });
 
   router.get('/api/orders/:id', (ctx) => {

@@ -170,6 +170,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         CONSOLE_OTLP_GRPC_PORT: String(grpcPort),
         CONSOLE_OTLP_HTTP_PORT: String(httpPort),
         CONSOLE_DATA_DIR: join(dataDir, 'console'),
+        KAFKA_BROKERS: brokersForConsole,
+        REPLAY_DATA_DIR: join(dataDir, 'replay'),
       },
       logFile: logFile('console'),
       readyUrl: `${urls.console}/readyz`,
@@ -181,9 +183,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return managed;
   };
 
+  // Chosen before the console starts (it is the first process: the OTLP endpoint), so the console
+  // knows where the broker will be; it connects to Kafka on first use.
+  const kafkaPort = kafkaBrokers ? 0 : (options.ports?.kafka ?? (await freePort(host)));
+  const brokersForConsole = kafkaBrokers ?? `${host}:${kafkaPort}`;
   try {
     if (options.console) await startConsole();
-    const kafkaPort = kafkaBrokers ? 0 : (options.ports?.kafka ?? (await freePort(host)));
     const startKafka = async () => {
       const broker = await startProcess({
         name: 'kafka',
