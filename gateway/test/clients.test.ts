@@ -263,10 +263,18 @@ describe('limits answer with Retry-After instead of falling over', () => {
     expect(statuses).toEqual([202, 202, 202, 429]);
   });
 
-  it('the defaults let one client place 400 orders in a second', async () => {
-    const config = loadConfig({ KAFKA_BROKERS: 'localhost:9092' });
-    expect(config.limits.orders.perSecond).toBeGreaterThanOrEqual(400);
-    expect(config.limits.orders.burst).toBeGreaterThanOrEqual(400);
+  it('the defaults let one client place 500 orders at once (the benchmark offers 400–500/s)', async () => {
+    const { base } = await startGateway();
+    const statuses = await Promise.all(
+      Array.from({ length: 500 }, () =>
+        fetch(`${base}/api/orders`, {
+          method: 'POST',
+          headers: bearer(OTHER, { 'content-type': 'application/json' }),
+          body: JSON.stringify(order),
+        }).then((r) => r.status),
+      ),
+    );
+    expect(statuses.filter((s) => s !== 202)).toEqual([]);
   });
 
   it('event streams: 503 + Retry-After over MAX_SSE_STREAMS, admitted again once one closes', async () => {
