@@ -24,6 +24,7 @@ beforeAll(async () => {
         ? { inGroup: false, state: 'paused', detail: 'paused by an operator' }
         : { inGroup: true, state: 'member' },
     faults,
+    adminToken: 'admin-token-456',
     consumer,
   });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

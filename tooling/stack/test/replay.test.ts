@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOPICS } from '@webstore/schemas';
+import { SAGA_PARTITIONS, TOPICS } from '@webstore/schemas';
 import { freePort, waitFor } from '@webstore/testkit';
 import { startProcess, type ManagedProcess } from '../src/processes.js';
 import { REPO_ROOT, startStack, type Stack } from '../src/stack.js';
@@ -506,7 +506,7 @@ describe('replay', () => {
     expect(topics.status, JSON.stringify(topics.body)).toBe(200);
     const ordersTopic = topics.body.topics.find((t: { name: string }) => t.name === TOPICS.orders);
     expect(ordersTopic.messages).toBeGreaterThanOrEqual(orders.length);
-    expect(ordersTopic.partitions).toHaveLength(3);
+    expect(ordersTopic.partitions).toHaveLength(SAGA_PARTITIONS);
     const page = await api(`/api/kafka/topics/${TOPICS.orders}/messages?from=-30m&limit=100`);
     const first = page.body.messages.find((m: { key: string }) => m.key === orders[0]!.orderId);
     expect(first.headers.ce_type).toBe('com.webstore.order.placed.v1');
