@@ -102,7 +102,8 @@ export const api = {
       headers: { authorization: `Bearer ${token}` },
     }),
   config: () =>
-    request<{ grafanaUrl: string }>('/config.json').catch(() => ({
+    request<{ consoleUrl: string; grafanaUrl: string }>('/config.json').catch(() => ({
+      consoleUrl: 'http://localhost:3002',
       grafanaUrl: 'http://localhost:3000',
     })),
 };
