@@ -14,6 +14,7 @@ export interface Route {
 }
 
 const traces = () => import('./views/Traces.svelte');
+const groups = () => import('./views/kafka/Groups.svelte');
 
 export const routes: Route[] = [
   { pattern: '/', title: 'Traces', load: traces },
@@ -32,6 +33,32 @@ export const routes: Route[] = [
     nav: 'Overview',
     load: () => import('./views/dashboards/Overview.svelte'),
   },
+  {
+    pattern: '/kafka/topics',
+    title: 'Topics',
+    nav: 'Topics',
+    load: () => import('./views/kafka/Topics.svelte'),
+  },
+  {
+    pattern: '/kafka/topics/:topic',
+    title: 'Messages',
+    load: () => import('./views/kafka/Messages.svelte'),
+  },
+  { pattern: '/kafka/groups', title: 'Consumer groups', nav: 'Groups', load: groups },
+  { pattern: '/kafka/groups/:group', title: 'Consumer group', load: groups },
+  {
+    pattern: '/kafka/dlq',
+    title: 'Dead letters',
+    nav: 'Dead letters',
+    load: () => import('./views/kafka/DeadLetters.svelte'),
+  },
+  {
+    pattern: '/replays',
+    title: 'Replays',
+    nav: 'Replays',
+    load: () => import('./views/replays/Replays.svelte'),
+  },
+  { pattern: '/replays/:id', title: 'Replay', load: () => import('./views/replays/Replay.svelte') },
   {
     pattern: '/dashboards/async',
     title: 'Async flow dashboard',
