@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import {
   context,
+  isSpanContextValid,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
@@ -107,6 +108,11 @@ export async function publishCopy(
       },
     },
   );
+  // The copy carries its new trace's context. Under the kafkajs instrumentation (the CLI) the send
+  // span's context replaces it; without it (the console's admin API) consumers continue this span.
+  const own = span.spanContext();
+  if (isSpanContextValid(own))
+    headers.traceparent = `00-${own.traceId}-${own.spanId}-${own.traceFlags.toString(16).padStart(2, '0')}`;
   try {
     await context.with(trace.setSpan(ROOT_CONTEXT, span), () =>
       producer.send({
