@@ -30,6 +30,7 @@ export interface ReplayRequest {
   type?: string;
   headers?: Record<string, string>;
   country?: string;
+  includeReplays?: boolean;
   group?: string;
   toDatetime?: string;
   byDuration?: string;
@@ -84,7 +85,13 @@ function need<T>(value: T | undefined, field: string, command: string): T {
 }
 
 function filterOf(r: ReplayRequest): MessageFilter {
-  return { key: r.key, type: r.type, headers: r.headers, country: r.country };
+  return {
+    key: r.key,
+    type: r.type,
+    headers: r.headers,
+    country: r.country,
+    includeReplays: r.includeReplays,
+  };
 }
 
 function pacingOf(r: ReplayRequest): Pacing {

@@ -38,6 +38,11 @@ describe('matches', () => {
     expect(matches(message({ ce_type: 'x' }, { orderId: 'o' }), { country: 'US' })).toBe(false);
     expect(matches({ ...placed, value: Buffer.from('not json') }, { country: 'BR' })).toBe(false);
   });
+  it('leaves out copies an earlier replay published, unless asked', () => {
+    const copy = message({ ce_type: 'x', webstore_replay_id: 'rpl-1' }, {});
+    expect(matches(copy, {})).toBe(false);
+    expect(matches(copy, { includeReplays: true })).toBe(true);
+  });
   it('names an unknown type by its ce_type, and a missing one unknown', () => {
     expect(eventTypeOf(message({ ce_type: 'com.other.v1' }, {}))).toBe('com.other.v1');
     expect(eventTypeOf({ headers: {} })).toBe('unknown');

@@ -12,6 +12,8 @@ export interface MessageFilter {
   headers?: Record<string, string>;
   /** ISO country code, compared case-insensitively with the event data's `country`. */
   country?: string;
+  /** Also take copies an earlier replay published (left out by default: history, not its echo). */
+  includeReplays?: boolean;
 }
 
 /** Parses repeated `--header k=v` values; throws on a value without `=`. */
@@ -46,6 +48,8 @@ export function matches(
   message: Pick<KafkaMessage, 'key' | 'headers' | 'value'>,
   filter: MessageFilter,
 ): boolean {
+  if (!filter.includeReplays && headerString(message.headers, 'webstore_replay_id') !== undefined)
+    return false;
   if (filter.key !== undefined && message.key?.toString() !== filter.key) return false;
   if (filter.type !== undefined) {
     const ceType = headerString(message.headers, 'ce_type');

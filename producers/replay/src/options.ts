@@ -19,6 +19,7 @@ const FILTERS: Options = {
   type: { type: 'string' },
   header: { type: 'string', multiple: true },
   country: { type: 'string' },
+  'include-replays': { type: 'boolean' },
 };
 const WINDOW: Options = {
   topic: { type: 'string' },
@@ -30,7 +31,7 @@ const COMMANDS: Record<string, { options: Options; usage: string }> = {
   plan: {
     options: { ...WINDOW, ...FILTERS },
     usage:
-      'plan --topic T [--from TIME] [--to TIME] [--key K] [--type EventName] [--header k=v]… [--country CC]',
+      'plan --topic T [--from TIME] [--to TIME] [--key K] [--type EventName] [--header k=v]… [--country CC] [--include-replays]',
   },
   rewind: {
     options: {
@@ -160,6 +161,7 @@ export function parseCli(argv: string[]): CliInvocation {
     type: s('type'),
     headers,
     country: s('country'),
+    includeReplays: b('include-replays'),
     group: s('group'),
     toDatetime: s('to-datetime'),
     byDuration: s('by-duration'),

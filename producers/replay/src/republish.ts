@@ -269,7 +269,10 @@ export async function redrive(
     );
   const { plan, messages } = await planWindow(ctx.kafka, ctx.admin, {
     topic: options.dlqTopic,
-    filter: options.eventId ? { headers: { ce_id: options.eventId } } : {},
+    filter: {
+      includeReplays: true,
+      ...(options.eventId ? { headers: { ce_id: options.eventId } } : {}),
+    },
   });
   const done = ctx.audit.redriven(options.dlqTopic);
   const pending = messages.filter((m) => !done.has(`${m.topic}/${m.partition}/${m.offset}`));

@@ -341,6 +341,57 @@ describe('replay', () => {
     );
   });
 
+  it('sends a redriven message that fails again back to the DLQ, once, and waits for the next redrive', async () => {
+    const faults = (body: object) =>
+      fetch(`${stack.urls.payment}/admin/faults`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const dlq = `${TOPICS.inventory}.dlq`;
+    const deadOf = async (orderId: string) =>
+      (await client.readTopic(dlq)).filter((m) => m.key?.toString() === orderId);
+    await faults({ failEventTypes: ['StockReserved'] });
+    const { orderId } = await client.placeOrder({
+      items: [{ productId: 'sku-lamp', quantity: 1 }],
+      country: 'DE',
+      paymentSeed: 1,
+    });
+    await waitFor(async () => (await deadOf(orderId)).length === 1, {
+      timeoutMs: 30_000,
+      message: `the StockReserved of ${orderId} dead-lettered`,
+    });
+    // Redriven before the fix: it fails again and is dead-lettered again, marked as a redrive.
+    const early = await replayCli(stack, ['dlq', '--topic', dlq, '--all', '--execute']);
+    expect(early.code, early.stderr).toBe(0);
+    const again = await waitFor(
+      async () => (await deadOf(orderId)).find((m) => m.headers?.webstore_redrive_count),
+      { timeoutMs: 30_000, message: 'the redriven copy back in the DLQ' },
+    );
+    expect(again!.headers!.webstore_redrive_count!.toString()).toBe('1');
+    expect(again!.headers!.dlq_error!.toString()).toBe('InjectedFault');
+    // Nothing redrives it by itself: the only pending dead letter is the new one.
+    const pending = await replayCli<{ plan: { total: number }; alreadyRedriven: number }>(stack, [
+      'dlq',
+      '--topic',
+      dlq,
+      '--all',
+    ]);
+    expect(pending.json.plan.total).toBe(1);
+    expect((await deadOf(orderId)).length).toBe(2);
+    await faults({ failEventTypes: [] });
+    const fixed = await replayCli<{ published: number }>(stack, [
+      'dlq',
+      '--topic',
+      dlq,
+      '--all',
+      '--execute',
+    ]);
+    expect(fixed.json.published).toBe(1);
+    expect((await client.untilTerminal([orderId]))[0]!.status).toBe('completed');
+    expect(await client.eventsFor(TOPICS.payments, orderId)).toHaveLength(1);
+  });
+
   it('stops cleanly on Ctrl-C and continues with --resume where it stopped', async () => {
     const window = ['--topic', TOPICS.orders, '--from', '30m', '--type', 'OrderPlaced'];
     const stopped = await interruptedCli(
@@ -417,6 +468,8 @@ describe('replay', () => {
     ).json;
     expect(list.map((r) => `${r.kind} ${r.status}`).sort()).toEqual(
       [
+        'dlq completed',
+        'dlq completed',
         'dlq completed',
         'republish completed',
         'republish completed',
