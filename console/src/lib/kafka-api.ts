@@ -84,6 +84,7 @@ export interface ReplayRequest {
   speed?: number;
   originalTiming?: boolean;
   asNew?: boolean;
+  includeReplays?: boolean;
   eventId?: string;
   all?: boolean;
   execute?: boolean;
