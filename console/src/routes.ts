@@ -34,6 +34,12 @@ export const routes: Route[] = [
     load: () => import('./views/dashboards/Overview.svelte'),
   },
   {
+    pattern: '/dashboards/async',
+    title: 'Async flow dashboard',
+    nav: 'Async flow',
+    load: () => import('./views/dashboards/Async.svelte'),
+  },
+  {
     pattern: '/kafka/topics',
     title: 'Topics',
     nav: 'Topics',
@@ -59,12 +65,6 @@ export const routes: Route[] = [
     load: () => import('./views/replays/Replays.svelte'),
   },
   { pattern: '/replays/:id', title: 'Replay', load: () => import('./views/replays/Replay.svelte') },
-  {
-    pattern: '/dashboards/async',
-    title: 'Async flow dashboard',
-    nav: 'Async flow',
-    load: () => import('./views/dashboards/Async.svelte'),
-  },
 ];
 
 /** The first route whose pattern matches the path, with its params decoded. */

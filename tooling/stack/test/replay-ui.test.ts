@@ -128,6 +128,7 @@ describe('console replay pages (real Chromium)', () => {
       { timeoutMs: 20_000, message: `the replay's root span in trace ${copyTraceId}` },
     );
     await page.goBack();
+    await page.waitForURL(/\?from=/);
     await copy.getByTestId('message-trace').click();
     await page.waitForURL(`**/traces/${copyTraceId}`);
     await page.locator(`.span-row[data-span-name="replay ${TOPICS.orders}"]`).click();
