@@ -42,6 +42,8 @@ export interface StackOptions {
    * process on purpose use killService/stopService, which the supervisor leaves alone.
    */
   supervise?: boolean | Omit<SupervisorOptions, 'report'>;
+  /** Extra Node.js arguments for every service and the console (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
   /** Write the embedded broker's protocol trace (EMBEDDED_KAFKA_TRACE) to this file. */
   kafkaTraceFile?: string;
 }
@@ -157,7 +159,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const managed = await startProcess({
       name: 'console',
       command: process.execPath,
-      args: [join(REPO_ROOT, ENTRIES.console)],
+      args: [...(options.nodeArgs ?? []), join(REPO_ROOT, ENTRIES.console)],
       cwd: REPO_ROOT,
       env: {
         ...process.env,
@@ -222,6 +224,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const envFor = (name: ServiceName): NodeJS.ProcessEnv => {
       const env: NodeJS.ProcessEnv = {
+        // The local stack is the demo: the store's persona picker is on unless told otherwise.
+        DEMO_MODE: 'true',
         ...process.env,
         ...options.env,
         ...options.serviceEnv?.[name],
@@ -246,7 +250,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const managed = await startProcess({
         name,
         command: process.execPath,
-        args: ['--import', '@webstore/observability/register', join(REPO_ROOT, ENTRIES[name])],
+        args: [
+          ...(options.nodeArgs ?? []),
+          '--import',
+          '@webstore/observability/register',
+          join(REPO_ROOT, ENTRIES[name]),
+        ],
         cwd: REPO_ROOT,
         env: envFor(name),
         logFile: logFile(name),
