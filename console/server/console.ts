@@ -6,6 +6,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { createLogger, type Logger } from '@webstore/observability/logger';
 import { createApp } from './api/app.js';
 import { createKafkaAccess } from './api/kafka-client.js';
+import { createReplayTracer, type ReplayTracer } from './api/replay-tracer.js';
 import { createStreamHub, type StreamHub } from './api/stream.js';
 import type { ConsoleConfig } from './config.js';
 import { createMetricEngine } from './metrics/engine.js';
@@ -75,8 +76,11 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
   });
   let ready = false;
   const kafka = createKafkaAccess(config.kafkaBrokers);
+  // Made once the OTLP/HTTP receiver listens (its port may be chosen by the OS).
+  const replayTracer: { current?: ReplayTracer } = {};
   const app = createApp({
     kafka,
+    replayTracer: () => replayTracer.current?.tracer,
     replayDataDir: config.replayDataDir,
     traces,
     logs,
@@ -116,6 +120,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     db.close();
     throw err;
   }
+  replayTracer.current = createReplayTracer(`http://${host}:${httpPort}`);
   retention.enforce();
   retention.start();
   ready = true;
@@ -130,6 +135,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     stream,
     async close() {
       ready = false;
+      await replayTracer.current?.shutdown();
       // Receivers first, so every acknowledged export is in the last transaction.
       await Promise.all([
         closeGrpc(grpcReceiver),

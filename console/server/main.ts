@@ -3,7 +3,6 @@
 import { createLogger } from '@webstore/observability/logger';
 import { loadConfig } from './config.js';
 import { startConsole } from './console.js';
-import { startReplayTelemetry } from './replay-telemetry.js';
 
 let config;
 try {
@@ -20,8 +19,6 @@ try {
   console.error(`console: could not start: ${(err as Error).message}`);
   process.exit(1);
 }
-// Replays run from the admin API trace into this console, as the CLI's do.
-const tracing = startReplayTelemetry(running.otlpHttpEndpoint);
 log.info(
   {
     url: running.url,
@@ -40,15 +37,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) process.exit(1);
     stopping = true;
-    void tracing
-      .shutdown()
-      .then(() => running.close())
-      .then(
-        () => process.exit(0),
-        (err: unknown) => {
-          log.error({ err }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
+    void running.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   });
 }

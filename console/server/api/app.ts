@@ -1,5 +1,6 @@
 // createApp builds the console's HTTP application (API, live stream, UI) from its dependencies
 // without listening, so tests can drive it and console.ts only wires the real ones.
+import type { Tracer } from '@opentelemetry/api';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from '@webstore/observability/logger';
@@ -36,6 +37,8 @@ export interface AppDeps {
   kafka?: KafkaAccess;
   /** Where the replay audit trail lives (shared with the replay CLI). */
   replayDataDir?: string;
+  /** The tracer of the replays this console executes. */
+  replayTracer?: () => Tracer | undefined;
 }
 
 function operationsRouter(deps: AppDeps): Router {
@@ -64,6 +67,7 @@ export function createApp(deps: AppDeps): Koa & { closeReplays(): void } {
           kafka: deps.kafka,
           replayDataDir: deps.replayDataDir,
           adminToken: deps.adminToken,
+          tracer: deps.replayTracer,
         })
       : undefined;
   app.closeReplays = () => replays?.close();

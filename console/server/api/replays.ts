@@ -2,6 +2,7 @@
 // or executes, GET lists the audit trail, GET /:id shows one with its live progress, and
 // GET /:id/events streams that progress as Server-Sent Events. Every route needs the admin token.
 import { PassThrough } from 'node:stream';
+import type { Tracer } from '@opentelemetry/api';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import {
@@ -71,6 +72,8 @@ export interface ReplaysDeps {
   kafka: KafkaAccess;
   replayDataDir: string;
   adminToken: string;
+  /** The tracer of replay spans, once there is one (the console's receivers listen). */
+  tracer?: () => Tracer | undefined;
 }
 
 export function replaysRouter(deps: ReplaysDeps): Router & { close(): void } {
@@ -95,6 +98,7 @@ export function replaysRouter(deps: ReplaysDeps): Router & { close(): void } {
         audit: trail(),
         operator: `${operator} (console)`,
         token: deps.adminToken,
+        tracer: deps.tracer?.(),
         onStart: (record) => {
           jobs.set(record.id, job);
           started(record.id);

@@ -82,6 +82,7 @@ export async function runService(
     ready: service.ready,
     membership: service.membership,
     faults,
+    adminToken: config.adminToken,
     consumer: service,
   });
   onShutdown(

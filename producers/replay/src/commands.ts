@@ -1,5 +1,6 @@
 // One request shape for every command, shared by the CLI (from its flags) and the console's admin
 // API (from a JSON body): validated here, run here, audited here.
+import type { Tracer } from '@opentelemetry/api';
 import type { Admin, Kafka } from 'kafkajs';
 import type { AuditTrail, ReplayRecord } from './audit.js';
 import { ReplayError, UsageError } from './errors.js';
@@ -61,6 +62,8 @@ export interface CommandContext {
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
   onStart?: (record: ReplayRecord) => void;
+  /** Tracer of the replay spans (default: the global one the telemetry preload registers). */
+  tracer?: Tracer;
 }
 
 export type CommandResult =

@@ -4,13 +4,14 @@
 import { createHash } from 'node:crypto';
 import {
   context,
-  isSpanContextValid,
   ROOT_CONTEXT,
+  isSpanContextValid,
   SpanKind,
   SpanStatusCode,
   trace,
   type Link,
   type SpanContext,
+  type Tracer,
 } from '@opentelemetry/api';
 import type { IHeaders, Producer } from 'kafkajs';
 import { REPLAY_HEADER } from '@webstore/producer-client';
@@ -23,7 +24,7 @@ export const ORIGINAL_ID_HEADER = 'webstore_original_ce_id';
 export const REDRIVE_OF_HEADER = 'webstore_redrive_of';
 export const REDRIVE_COUNT_HEADER = 'webstore_redrive_count';
 
-const tracer = trace.getTracer('@webstore/replay');
+const globalTracer = () => trace.getTracer('@webstore/replay');
 
 /** The span context in a W3C `traceparent` value, or undefined when it is not one. */
 export function parseTraceparent(value: string | undefined): SpanContext | undefined {
@@ -53,6 +54,8 @@ export interface CopyOptions {
   target: string;
   /** Give the copy a new ce_id (republish --as-new). */
   asNew?: boolean;
+  /** Where the replay spans go (default: the global tracer the telemetry preload registers). */
+  tracer?: Tracer;
 }
 
 /** Sends a copy of `m` to `options.target` in a new trace linked to the original. */
@@ -92,7 +95,7 @@ export async function publishCopy(
         },
       ]
     : [];
-  const span = tracer.startSpan(
+  const span = (options.tracer ?? globalTracer()).startSpan(
     `${options.kind === 'dlq' ? 'redrive' : 'replay'} ${options.target}`,
     {
       root: true,
@@ -108,11 +111,11 @@ export async function publishCopy(
       },
     },
   );
-  // The copy carries its new trace's context. Under the kafkajs instrumentation (the CLI) the send
-  // span's context replaces it; without it (the console's admin API) consumers continue this span.
-  const own = span.spanContext();
-  if (isSpanContextValid(own))
-    headers.traceparent = `00-${own.traceId}-${own.spanId}-${own.traceFlags.toString(16).padStart(2, '0')}`;
+  // The new trace's context travels in the copy; the kafkajs instrumentation, when it runs,
+  // replaces it with its `send` span's (a child of this one).
+  const sc = span.spanContext();
+  if (isSpanContextValid(sc))
+    headers.traceparent = `00-${sc.traceId}-${sc.spanId}-0${(sc.traceFlags & 1).toString(16)}`;
   try {
     await context.with(trace.setSpan(ROOT_CONTEXT, span), () =>
       producer.send({

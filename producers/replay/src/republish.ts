@@ -1,5 +1,6 @@
 // `republish` and `dlq`: copying records of a window back onto a topic (paced, resumable, audited)
 // and sending dead letters back to the topic they came from.
+import type { Tracer } from '@opentelemetry/api';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { headerString } from '@webstore/schemas';
 import type { AuditTrail, ReplayKind, ReplayRecord } from './audit.js';
@@ -28,6 +29,8 @@ export interface ExecuteContext {
   onProgress?: (p: Progress) => void;
   /** Called once the audit record exists (the API answers with its id at once). */
   onStart?: (record: ReplayRecord) => void;
+  /** Tracer of the replay spans (default: the global one). */
+  tracer?: Tracer;
 }
 
 export interface RepublishOptions {
@@ -238,6 +241,7 @@ export async function republish(
         publishCopy(producer, m, {
           replayId: record.id,
           kind: 'republish',
+          tracer: ctx.tracer,
           target,
           asNew: options.asNew,
         }),
@@ -308,7 +312,12 @@ export async function redrive(
       planned,
       async (m) => {
         const target = headerString(m.message.headers, 'dlq_original_topic')!;
-        await publishCopy(producer, m, { replayId: record.id, kind: 'dlq', target });
+        await publishCopy(producer, m, {
+          replayId: record.id,
+          kind: 'dlq',
+          target,
+          tracer: ctx.tracer,
+        });
         ctx.audit.markRedriven(m.topic, m.partition, m.offset, record.id);
       },
       undefined,

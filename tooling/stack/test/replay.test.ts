@@ -612,5 +612,28 @@ describe('replay', () => {
       message: 'payment to skip every copy that kept its id',
     });
     expect(await paymentsPerOrder()).toEqual(orders.map(() => 1));
+    // The console traces the replays it runs too: a root span per copy, linked to the original.
+    type Attr = { key: string; value: { stringValue?: string } };
+    const fromConsole = await waitFor(
+      async () => {
+        const found = (await (
+          await fetch(`${stack.urls.console}/api/traces/${orders[2]!.traceId}/linked`)
+        ).json()) as {
+          resourceSpans: {
+            resource: { attributes: Attr[] };
+            scopeSpans: { spans: { name: string; parentSpanId?: string; attributes: Attr[] }[] }[];
+          }[];
+        };
+        return found.resourceSpans
+          .filter((r) => r.resource.attributes.some((a) => a.value.stringValue === 'console'))
+          .flatMap((r) => r.scopeSpans.flatMap((ss) => ss.spans))
+          .find((sp) =>
+            sp.attributes.some((a) => a.key === 'webstore.replay.id' && a.value.stringValue === id),
+          );
+      },
+      { timeoutMs: 30_000, message: `the console's replay span linked to ${orders[2]!.traceId}` },
+    );
+    expect(fromConsole.name).toBe(`replay ${TOPICS.orders}`);
+    expect(fromConsole.parentSpanId ?? '').toBe('');
   });
 });
