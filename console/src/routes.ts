@@ -14,6 +14,7 @@ export interface Route {
 }
 
 const traces = () => import('./views/Traces.svelte');
+const groups = () => import('./views/kafka/Groups.svelte');
 
 export const routes: Route[] = [
   { pattern: '/', title: 'Traces', load: traces },
@@ -38,6 +39,32 @@ export const routes: Route[] = [
     nav: 'Async flow',
     load: () => import('./views/dashboards/Async.svelte'),
   },
+  {
+    pattern: '/kafka/topics',
+    title: 'Topics',
+    nav: 'Topics',
+    load: () => import('./views/kafka/Topics.svelte'),
+  },
+  {
+    pattern: '/kafka/topics/:topic',
+    title: 'Messages',
+    load: () => import('./views/kafka/Messages.svelte'),
+  },
+  { pattern: '/kafka/groups', title: 'Consumer groups', nav: 'Groups', load: groups },
+  { pattern: '/kafka/groups/:group', title: 'Consumer group', load: groups },
+  {
+    pattern: '/kafka/dlq',
+    title: 'Dead letters',
+    nav: 'Dead letters',
+    load: () => import('./views/kafka/DeadLetters.svelte'),
+  },
+  {
+    pattern: '/replays',
+    title: 'Replays',
+    nav: 'Replays',
+    load: () => import('./views/replays/Replays.svelte'),
+  },
+  { pattern: '/replays/:id', title: 'Replay', load: () => import('./views/replays/Replay.svelte') },
 ];
 
 /** The first route whose pattern matches the path, with its params decoded. */

@@ -123,24 +123,32 @@ export function queryString(query: Query = {}): string {
   return s ? `?${s}` : '';
 }
 
-async function get<T>(path: string, query?: Query, signal?: AbortSignal): Promise<T> {
+/** The problem+json `detail` of a failed response, else its status line. */
+export async function problemDetail(response: Response): Promise<string> {
+  let detail = `${response.status} ${response.statusText}`;
+  try {
+    const problem = (await response.json()) as { detail?: string; title?: string };
+    detail = problem.detail ?? problem.title ?? detail;
+  } catch {
+    // not problem+json: the status line says enough
+  }
+  return detail;
+}
+
+export async function get<T>(
+  path: string,
+  query?: Query,
+  signal?: AbortSignal,
+  init: RequestInit = {},
+): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(`${path}${queryString(query)}`, { signal });
+    response = await fetch(`${path}${queryString(query)}`, { ...init, signal });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiError(`The console API is not answering (${(err as Error).message}).`, 0);
   }
-  if (!response.ok) {
-    let detail = `${response.status} ${response.statusText}`;
-    try {
-      const problem = (await response.json()) as { detail?: string; title?: string };
-      detail = problem.detail ?? problem.title ?? detail;
-    } catch {
-      // not problem+json: the status line says enough
-    }
-    throw new ApiError(detail, response.status);
-  }
+  if (!response.ok) throw new ApiError(await problemDetail(response), response.status);
   return (await response.json()) as T;
 }
 
