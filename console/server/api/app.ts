@@ -9,6 +9,7 @@ import type { Retention } from '../store/retention.js';
 import type { ServiceQueries } from '../store/services.js';
 import type { TraceQueries } from '../store/traces.js';
 import { requireAdmin } from './admin.js';
+import { alertsRouter } from './alerts.js';
 import { logsRouter } from './logs.js';
 import { metricsRouter } from './metrics.js';
 import { problemMiddleware } from './problem.js';
@@ -29,6 +30,8 @@ export interface AppDeps {
   log: Logger;
   /** Whether the receivers are listening and the store is open. */
   ready: () => boolean;
+  /** Prometheus whose alerts GET /api/alerts shows. */
+  prometheusUrl?: string;
 }
 
 function operationsRouter(deps: AppDeps): Router {
@@ -57,6 +60,7 @@ export function createApp(deps: AppDeps): Koa {
     logsRouter(deps.logs),
     metricsRouter(deps.metrics),
     servicesRouter(deps.services),
+    alertsRouter(deps.prometheusUrl),
     deps.stream.router,
   ]) {
     app.use(router.routes());
