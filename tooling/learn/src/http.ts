@@ -6,7 +6,7 @@ export async function getJson<T>(url: string, init: RequestInit = {}): Promise<T
     response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
   } catch (err) {
     const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-    throw new Error(`${init.method ?? 'GET'} ${url}: no answer (${code})`);
+    throw new Error(`${init.method ?? 'GET'} ${url}: no answer (${code})`, { cause: err });
   }
   const text = await response.text();
   if (!response.ok)

@@ -7,7 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { consoleApi, sumPoints } from '../http.js';
 import { waitUntil, type Exercise } from '../runner.js';
 
-export const EXAMPLE = fileURLToPath(new URL('../examples/product-views.js', import.meta.url));
+// From src/exercises (tests) and dist/exercises alike: the built example and the repository root.
+const ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
+export const EXAMPLE = 'tooling/learn/dist/examples/product-views.js';
 export const VIEWS = 5;
 
 function runExample(otlpEndpoint: string, run: string): Promise<void> {
@@ -16,7 +18,7 @@ function runExample(otlpEndpoint: string, run: string): Promise<void> {
       process.execPath,
       ['--import', '@webstore/observability/register', EXAMPLE, String(VIEWS)],
       {
-        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+        cwd: ROOT,
         env: {
           ...process.env,
           OTEL_SERVICE_NAME: 'exercise-6',
