@@ -17,7 +17,8 @@ ${EXERCISES.map((e) => `  ${e.id}  ${e.title}${e.needsPrometheus ? ' (needs Prom
   all     every exercise in order
   --list  list the exercises and their guides
 
-Targets (defaults are npm start's): ${Object.values(targetVariables).join(', ')}`;
+Targets (defaults are npm start's): ${Object.values(targetVariables).join(', ')}.
+The fault switch (exercise 7) uses ADMIN_TOKEN, default the demo admin token.`;
 
 function usage(message: string): never {
   console.error(`exercise: ${message}\n\n${USAGE}`);

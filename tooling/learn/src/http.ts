@@ -159,6 +159,9 @@ export function sumPoints(series: MetricSeries[]): number {
   return series.reduce((n, s) => n + s.points.reduce((m, [, v]) => m + (v ?? 0), 0), 0);
 }
 
+/** The operator's admin token: ADMIN_TOKEN, or the demo admin token `npm start` accepts. */
+export const adminToken = () => process.env.ADMIN_TOKEN?.trim() || 'admin-token-456';
+
 export async function setSlowConsumer(
   gateway: string,
   service: 'inventory' | 'payment' | 'analytics',
@@ -166,7 +169,7 @@ export async function setSlowConsumer(
 ): Promise<void> {
   await getJson(`${gateway}/api/admin/faults`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Bearer admin-token-456' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken()}` },
     body: JSON.stringify({ slowConsumer: { service, delayMs } }),
   });
 }
