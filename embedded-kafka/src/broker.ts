@@ -33,8 +33,13 @@ export interface BrokerOptions {
   /** Partitions of auto-created topics (default 1). */
   defaultPartitions?: number;
   autoCreateTopics?: boolean;
-  /** Largest request accepted; larger frames close the connection (default 100 MiB). */
+  /**
+   * Largest request accepted (default 100 MiB). A larger frame closes its connection as soon as
+   * its size prefix arrives, before any of it is buffered.
+   */
   maxFrameBytes?: number;
+  /** Client connections open at once; one more is closed on arrival and logged (default 1000). */
+  maxConnections?: number;
   segmentBytes?: number;
   retentionMs?: number;
   retentionBytes?: number;
@@ -107,7 +112,15 @@ export async function createBroker(options: BrokerOptions = {}): Promise<Broker>
     defaultPartitions: options.defaultPartitions ?? 1,
     autoCreateTopics: options.autoCreateTopics ?? true,
   });
+  const maxConnections = options.maxConnections ?? 1000;
   server.on('connection', (socket) => {
+    if (sockets.size >= maxConnections) {
+      log(
+        `refusing a connection from ${socket.remoteAddress}:${socket.remotePort}: ${maxConnections} connections already open (--max-connections)`,
+      );
+      socket.destroy();
+      return;
+    }
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     new Connection(socket, registry, state, {

@@ -12,6 +12,10 @@ A single-node broker speaking the Kafka wire protocol (kafkajs, librdkafka/kcat,
   --data-dir DIR    keep logs and committed offsets on disk (default: in memory)
   --partitions N    partitions of auto-created topics (default 1)
   --retention-ms N  delete log segments older than this (default 7 days)
+  --max-connections N  client connections open at once; more are closed and logged
+                    (default 1000; also EMBEDDED_KAFKA_MAX_CONNECTIONS)
+  --max-frame-bytes N  largest request frame; a larger one closes its connection before it
+                    is buffered (default 104857600; also EMBEDDED_KAFKA_MAX_FRAME_BYTES)
   --trace FILE      append a protocol trace: one JSON line per request and response
                     (also EMBEDDED_KAFKA_TRACE=FILE)
   --help            show this help`;
@@ -31,6 +35,8 @@ try {
       partitions: { type: 'string', default: '1' },
       'retention-ms': { type: 'string' },
       trace: { type: 'string' },
+      'max-connections': { type: 'string' },
+      'max-frame-bytes': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   }));
@@ -54,7 +60,16 @@ const retentionMs =
     ? undefined
     : integer('retention-ms', values['retention-ms'], 1);
 
+const optional = (flag: 'max-connections' | 'max-frame-bytes', env: string, min: number) => {
+  const text = values[flag] ?? process.env[env];
+  return text === undefined || text === '' ? undefined : integer(flag, text, min);
+};
+const maxConnections = optional('max-connections', 'EMBEDDED_KAFKA_MAX_CONNECTIONS', 1);
+const maxFrameBytes = optional('max-frame-bytes', 'EMBEDDED_KAFKA_MAX_FRAME_BYTES', 1024);
+
 const broker = await createBroker({
+  maxConnections,
+  maxFrameBytes,
   port,
   host: values.host,
   dataDir: values['data-dir'],

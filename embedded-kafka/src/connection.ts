@@ -63,7 +63,11 @@ export class Connection {
     while (!this.closed && this.pendingBytes >= 4) {
       const head = this.pending[0]!.length >= 4 ? this.pending[0]! : Buffer.concat(this.pending);
       const size = head.readInt32BE(0);
-      if (size < 8 || size > this.options.maxFrameBytes) {
+      if (size > this.options.maxFrameBytes) {
+        this.close(`frame of ${size} bytes is over the limit of ${this.options.maxFrameBytes}`);
+        return;
+      }
+      if (size < 8) {
         this.close(`invalid frame size ${size}`);
         return;
       }

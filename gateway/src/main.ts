@@ -3,7 +3,7 @@ import { createLogger } from '@webstore/observability/logger';
 import { createMetrics } from '@webstore/observability/metrics';
 import { openStore } from '@webstore/consumer-runtime/store';
 import {
-  createApp,
+  createGateway,
   idempotencyKeys,
   loadConfig,
   OrderProjection,
@@ -31,7 +31,7 @@ const evict = () => {
 };
 evict();
 setInterval(evict, 60_000).unref();
-const app = createApp({
+const { app, streams } = createGateway({
   config,
   publisher,
   projection,
@@ -57,7 +57,12 @@ const stopDeadlines = startOrderDeadlines({
 const server = app.listen(config.port, config.host, () =>
   log.info({ port: config.port }, 'gateway listening'),
 );
-onShutdown(() => new Promise<void>((resolve) => server.close(() => resolve())), 'http server');
+// Open event streams would hold server.close() until their orders end: end them first.
+onShutdown(() => {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  streams.endAll();
+  return closed;
+}, 'http server');
 onShutdown(() => consumer.disconnect(), 'projection consumer');
 onShutdown(stopDeadlines, 'order deadlines');
 onShutdown(() => health.stop(), 'kafka health probe');

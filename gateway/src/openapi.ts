@@ -153,7 +153,7 @@ export const openApiDocument = {
     title: 'WebStore gateway',
     version: '0.1.0',
     description:
-      'Checkout becomes an OrderPlaced event on Kafka; inventory, payment and analytics react; the order journey streams back over SSE. Demo tokens: user-token-123, admin-token-456, test-token-789.',
+      "Checkout becomes an OrderPlaced event on Kafka; inventory, payment and analytics react; the order journey streams back over SSE. Demo customer tokens: user-token-123, test-token-789 (GET /api/personas in demo mode); admin routes take the operator's ADMIN_TOKEN. Limits: 429 (per-client rate on POST /api/orders and /api/activity), 503 (open event streams), 413 (bodies over 64 KiB), each with Retry-After where waiting helps.",
   },
   servers: [{ url: '/' }],
   components: {
@@ -209,7 +209,12 @@ export const openApiDocument = {
             'application/json': { schema: { $ref: '#/components/schemas/ActivityRequest' } },
           },
         },
-        responses: { 202: { description: 'Accepted' }, 400: problemResponse('Invalid event') },
+        responses: {
+          202: { description: 'Accepted' },
+          400: problemResponse('Invalid event'),
+          413: problemResponse('Body over 64 KiB'),
+          429: problemResponse('Over the per-client rate; see Retry-After'),
+        },
       },
     },
     '/api/orders': {
@@ -235,7 +240,9 @@ export const openApiDocument = {
           400: problemResponse('Invalid order'),
           401: problemResponse('Missing or unknown token'),
           409: problemResponse('Idempotency key reused with a different body'),
+          413: problemResponse('Body over 64 KiB'),
           422: problemResponse('Unknown product'),
+          429: problemResponse('Over the per-client rate; see Retry-After'),
         },
       },
       get: {
@@ -264,27 +271,63 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/orders/{id}/ticket': {
+      post: {
+        summary: "A 60 s ticket that opens this order's event stream (for EventSource)",
+        security: bearer,
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          200: {
+            description: 'Ticket',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['ticket', 'expiresAt'],
+                  properties: {
+                    ticket: { type: 'string' },
+                    expiresAt: { type: 'string', format: 'date-time' },
+                  },
+                },
+              },
+            },
+          },
+          401: problemResponse('Missing or unknown token'),
+          404: problemResponse('No such order'),
+        },
+      },
+    },
     '/api/orders/{id}/events': {
       get: {
         summary: 'Server-sent events: each journey event as it happens, then the final status',
         parameters: [
           { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
           {
-            name: 'token',
+            name: 'ticket',
             in: 'query',
             schema: { type: 'string' },
-            description: 'For EventSource, which cannot send headers',
+            description:
+              'From POST /api/orders/{id}/ticket, for EventSource, which cannot send headers',
+          },
+          {
+            name: 'token',
+            in: 'query',
+            deprecated: true,
+            schema: { type: 'string' },
+            description: 'A bearer token in the URL (accepted on this route only); use a ticket',
           },
         ],
         responses: {
           200: { description: 'text/event-stream of `journey` events, then one `status` event' },
+          401: problemResponse('Missing, unknown, expired or foreign token or ticket'),
           404: problemResponse('No such order'),
+          503: problemResponse('Too many open event streams; see Retry-After'),
         },
       },
     },
     '/api/admin/faults': {
       post: {
-        summary: 'Slow a consumer down so lag builds (admin)',
+        summary: "Slow a consumer down so lag builds (admin: the operator's ADMIN_TOKEN)",
         security: bearer,
         requestBody: {
           required: true,

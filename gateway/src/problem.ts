@@ -1,4 +1,5 @@
 // RFC 9457 problem details: every error the API returns is one of these.
+import { STATUS_CODES } from 'node:http';
 import type { Context, Next } from 'koa';
 import type { Logger } from '@webstore/observability/logger';
 import { PublishError } from '@webstore/producer-client';
@@ -12,10 +13,14 @@ export type ProblemType =
   | 'not-found'
   | 'unknown-product'
   | 'idempotency-conflict'
+  | 'too-large'
+  | 'rate-limited'
   | 'unavailable'
-  | 'internal';
+  | 'internal'
+  /** An HttpError of Koa or its helpers (e.g. a request aborted while its body was read). */
+  | `http-${number}`;
 
-const TITLES: Record<ProblemType, [number, string]> = {
+const TITLES: Record<Exclude<ProblemType, `http-${number}`>, [number, string]> = {
   validation: [400, 'Invalid request'],
   'malformed-json': [400, 'Malformed JSON'],
   'unsupported-media-type': [415, 'Unsupported media type'],
@@ -24,6 +29,8 @@ const TITLES: Record<ProblemType, [number, string]> = {
   'not-found': [404, 'Not found'],
   'unknown-product': [422, 'Unknown product'],
   'idempotency-conflict': [409, 'Idempotency key reused with a different request'],
+  'too-large': [413, 'Request body too large'],
+  'rate-limited': [429, 'Too many requests'],
   unavailable: [503, 'Service unavailable'],
   internal: [500, 'Internal error'],
 };
@@ -42,8 +49,21 @@ export class Problem extends Error {
     readonly field?: string,
   ) {
     super(detail);
-    [this.status, this.title] = TITLES[type];
+    const http = /^http-(\d{3})$/.exec(type);
+    [this.status, this.title] = http
+      ? [Number(http[1]), STATUS_CODES[Number(http[1])] ?? 'Error']
+      : TITLES[type as keyof typeof TITLES];
   }
+}
+
+/** Koa's `ctx.throw` and the http-errors its helpers throw: they carry their own status. */
+function httpErrorOf(err: unknown): Problem | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const { status, expose } = err as Error & { status?: unknown; expose?: unknown };
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 400 || status > 599)
+    return undefined;
+  const detail = expose === true ? err.message : (STATUS_CODES[status] ?? 'error');
+  return new Problem(`http-${status}`, detail);
 }
 
 /**
@@ -70,16 +90,17 @@ export function problemMiddleware(log: Logger, retryAfterSeconds = 2) {
         throw new Problem('not-found', `no route ${ctx.method} ${ctx.path}`);
     } catch (err) {
       const outage = err instanceof PublishError && err.retriable;
+      const httpError = err instanceof Problem ? undefined : httpErrorOf(err);
       const problem =
         err instanceof Problem
           ? err
           : outage
             ? unavailable(err, retryAfterSeconds)
-            : new Problem('internal', 'the gateway could not complete the request');
+            : (httpError ?? new Problem('internal', 'the gateway could not complete the request'));
       // An outage is logged once by the Kafka health probe, not once per refused request.
       if (outage && err.written === 'unknown')
         log.warn({ err, path: ctx.path }, 'publish not acknowledged; answered 503');
-      else if (!(err instanceof Problem) && !outage)
+      else if (!(err instanceof Problem) && !outage && problem.status >= 500)
         log.error({ err, path: ctx.path }, 'request failed');
       ctx.status = problem.status;
       if (problem.retryAfterSeconds !== undefined)

@@ -3,7 +3,13 @@
 // yet committed comes again and changes nothing).
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Logger } from '@webstore/observability/logger';
-import { decodeEvent, headerString, TOPICS, type DecodedEvent } from '@webstore/schemas';
+import {
+  decodeEvent,
+  headerString,
+  SAGA_PARTITIONS,
+  TOPICS,
+  type DecodedEvent,
+} from '@webstore/schemas';
 import type { OrderProjection } from './projection.js';
 
 export const PROJECTION_TOPICS = [TOPICS.orders, TOPICS.inventory, TOPICS.payments];
@@ -43,7 +49,7 @@ export async function startProjection(
   await consumer.connect();
   for (const topic of PROJECTION_TOPICS) await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
-    partitionsConsumedConcurrently: 3,
+    partitionsConsumedConcurrently: SAGA_PARTITIONS * 3,
     eachMessage: async ({ topic, partition, message }) => {
       let event: DecodedEvent;
       try {

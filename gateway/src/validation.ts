@@ -2,10 +2,13 @@
 // behaviour cannot drift apart. Errors name the field the way a caller writes it: items[0].quantity.
 import Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
 import { Problem } from './problem.js';
 import { openApiDocument, schemas, type SchemaName } from './openapi.js';
 
 const ajv = new Ajv2020.default({ allErrors: false, strict: false });
+// Without this, ajv accepts any string for `format: date-time`, `uuid`, `email`, `uri`...
+addFormats.default(ajv);
 ajv.addSchema({ $id: 'openapi', components: openApiDocument.components });
 const validators = new Map(
   (Object.keys(schemas) as SchemaName[]).map((name) => [
@@ -46,9 +49,14 @@ function describe(error: ErrorObject, field: string): string {
   }
 }
 
+/** Compiles a JSON Schema with the gateway's settings (formats checked). */
+export function compileSchema(schema: object) {
+  return ajv.compile(schema);
+}
+
 /** Returns the body typed as the schema, or throws a 400 problem naming the first bad field. */
-export function validateBody<T>(schema: SchemaName, body: unknown): T {
-  const validate = validators.get(schema)!;
+export function validateBody<T>(schema: SchemaName | object, body: unknown): T {
+  const validate = typeof schema === 'string' ? validators.get(schema)! : compileSchema(schema);
   if (validate(body)) return body as T;
   const error = validate.errors!.find((e) => e.keyword !== 'if') ?? validate.errors![0]!;
   const field = fieldOf(error);

@@ -7,8 +7,11 @@
 
 export type ShutdownHook = () => void | Promise<void>;
 
+/** How long one shutdown step may take before the next one runs anyway. */
+export const DEFAULT_STEP_TIMEOUT_MS = 5_000;
+
 interface LifecycleState {
-  hooks: { name: string; fn: ShutdownHook }[];
+  hooks: { name: string; fn: ShutdownHook; timeoutMs: number }[];
   finalizers: ShutdownHook[];
   signalsInstalled: boolean;
   beforeExitInstalled: boolean;
@@ -27,13 +30,16 @@ const state: LifecycleState = (holder[KEY] ??= {
 
 /**
  * Registers `fn` to run on SIGTERM/SIGINT (in registration order, each awaited) before the
- * telemetry flush and `process.exit`. Works with or without the preload. Returns an unregister function.
+ * telemetry flush and `process.exit`. A step still running after `timeoutMs` is reported and left
+ * behind, so one stuck step cannot keep the process alive. Works with or without the preload.
+ * Returns an unregister function.
  */
 export function onShutdown(
   fn: ShutdownHook,
   name = fn.name || `hook ${state.hooks.length + 1}`,
+  timeoutMs = DEFAULT_STEP_TIMEOUT_MS,
 ): () => void {
-  const entry = { name, fn };
+  const entry = { name, fn, timeoutMs };
   state.hooks.push(entry);
   installSignalHandlers();
   return () => {
@@ -69,13 +75,24 @@ export function shutdown(): Promise<boolean> {
 
 async function runAll(): Promise<boolean> {
   let ok = true;
-  for (const { name, fn } of [...state.hooks]) {
+  for (const { name, fn, timeoutMs } of [...state.hooks]) {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
     try {
-      await fn();
+      if ((await Promise.race([Promise.resolve().then(fn), timedOut])) === 'timeout') {
+        ok = false;
+        process.stderr.write(
+          `shutdown hook "${name}" did not finish within ${timeoutMs} ms; continuing\n`,
+        );
+      }
     } catch (error) {
       ok = false;
       // Logged here because this is where the failure is handled; the exit code reports it too.
       process.stderr.write(`shutdown hook "${name}" failed: ${describe(error)}\n`);
+    } finally {
+      clearTimeout(timer);
     }
   }
   await runFinalizers();

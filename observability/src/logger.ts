@@ -3,6 +3,7 @@
 // an OTel log record. bunyan 2.x would be silently ignored by it, hence the exact 1.8.15 pin.
 import bunyan from 'bunyan';
 import { readLogLevel, type LogLevel } from './config.js';
+import { redactSecrets } from './redact.js';
 
 export type Logger = bunyan;
 
@@ -29,9 +30,13 @@ const PII_FIELDS = [
 ] as const;
 
 const redact = () => REDACTED;
+// Fields that may hold a URL: a credential in its query string is cut out.
+const URL_FIELDS = ['url', 'href', 'target', 'path'] as const;
+const redactUrl = (value: unknown) => (typeof value === 'string' ? redactSecrets(value) : value);
 
 export const serializers: bunyan.Serializers = {
   err: bunyan.stdSerializers.err,
+  ...Object.fromEntries(URL_FIELDS.map((field) => [field, redactUrl])),
   ...Object.fromEntries(PII_FIELDS.map((field) => [field, redact])),
 };
 

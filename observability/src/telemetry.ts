@@ -16,6 +16,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { TelemetryConfig } from './config.js';
 import { onFinalShutdown } from './lifecycle.js';
+import { RedactingSpanProcessor } from './redact.js';
 import { metricsCatalog } from './metrics-catalog.js';
 import { findServiceIdentity } from './service-identity.js';
 import { setTelemetryState } from './telemetry-state.js';
@@ -49,7 +50,9 @@ export function startTelemetry({ config, entry = process.argv[1] }: StartTelemet
       }),
     );
     spanProcessors.push(
-      new BatchSpanProcessor(new OTLPTraceExporter({ url: config.otlpEndpoint })),
+      new RedactingSpanProcessor(
+        new BatchSpanProcessor(new OTLPTraceExporter({ url: config.otlpEndpoint })),
+      ),
     );
     logRecordProcessors.push(
       new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: config.otlpEndpoint }) }),

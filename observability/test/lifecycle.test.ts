@@ -52,4 +52,15 @@ describe('onShutdown', () => {
       app.kill();
     }
   });
+
+  it('moves on from a step that outlives its timeout, reports it and exits 1', async () => {
+    const app = await start('timed-out-hook');
+    try {
+      expect(await app.stop()).toBe(1);
+      expect(app.lines()).toContain('step after the stuck one');
+      expect(app.stderr()).toContain('shutdown hook "stuck consumer" did not finish within 200 ms');
+    } finally {
+      app.kill();
+    }
+  });
 });

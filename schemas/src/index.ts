@@ -2,6 +2,7 @@
 export { EventDecodeError, type EventDecodeErrorCode } from './errors.js';
 export {
   TOPICS,
+  SAGA_PARTITIONS,
   topicCatalog,
   dlqTopic,
   allTopics,

@@ -11,6 +11,12 @@ export interface TopicSpec {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * Partitions of the saga's topics. A consumer handles one partition's messages in order, one at a
+ * time, so this is how many orders a service works on at once (payment waits for its simulated
+ * processor on each): at a 30 ms processor latency, 12 partitions carry about 400 orders/s.
+ */
+export const SAGA_PARTITIONS = 12;
 
 export const TOPICS = {
   orders: 'webstore.orders.v1',
@@ -25,7 +31,7 @@ export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 export const topicCatalog: readonly TopicSpec[] = [
   {
     name: TOPICS.orders,
-    partitions: 3,
+    partitions: SAGA_PARTITIONS,
     key: 'orderId',
     events: ['OrderPlaced', 'OrderTimedOut'],
     retentionMs: 7 * DAY_MS,
@@ -33,7 +39,7 @@ export const topicCatalog: readonly TopicSpec[] = [
   },
   {
     name: TOPICS.inventory,
-    partitions: 3,
+    partitions: SAGA_PARTITIONS,
     key: 'orderId or productId',
     events: ['StockReserved', 'StockRejected', 'StockReleased', 'StockReplenished'],
     retentionMs: 7 * DAY_MS,
@@ -41,7 +47,7 @@ export const topicCatalog: readonly TopicSpec[] = [
   },
   {
     name: TOPICS.payments,
-    partitions: 3,
+    partitions: SAGA_PARTITIONS,
     key: 'orderId',
     events: ['PaymentAuthorized', 'PaymentDeclined'],
     retentionMs: 7 * DAY_MS,

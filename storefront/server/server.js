@@ -51,7 +51,13 @@ function proxy(req, res) {
       up.pipe(res);
     },
   );
+  // A browser that goes away (a closed tab, an EventSource closed) ends the upstream request
+  // too, so the gateway sees its event stream close at once instead of at the next keep-alive.
+  res.on('close', () => {
+    if (!res.writableFinished) upstream.destroy();
+  });
   upstream.on('error', () => {
+    if (res.destroyed) return;
     if (res.headersSent) return res.destroy();
     res.writeHead(502, { 'content-type': 'application/problem+json' });
     res.end(
@@ -99,5 +105,11 @@ server.listen(port, host, () =>
     `storefront listening on http://${host}:${server.address().port} (gateway ${gateway.origin})`,
   ),
 );
+// Open event streams would hold server.close() forever: close every connection (which aborts
+// their upstream requests), and exit within 5 s whatever happens.
 for (const signal of ['SIGINT', 'SIGTERM'])
-  process.on(signal, () => server.close(() => process.exit(0)));
+  process.on(signal, () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+    setTimeout(() => process.exit(0), 5000).unref();
+  });

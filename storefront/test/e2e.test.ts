@@ -101,7 +101,13 @@ describe('the store', () => {
       'PaymentAuthorized',
     ]);
     expect(events[1]).toMatch(/webstore\.inventory\.v1 · partition \d · offset \d+ · inventory/);
-    expect(await page.getByTestId('trace-id').textContent()).toMatch(/^[0-9a-f]{32}$/);
+    const traceId = await page.getByTestId('trace-id').textContent();
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(
+      await page
+        .getByRole('link', { name: 'Open trace in the WebStore Console' })
+        .getAttribute('href'),
+    ).toBe(`http://localhost:3002/traces/${traceId}`);
     expect(
       await page.getByRole('link', { name: 'Open trace in Grafana' }).getAttribute('href'),
     ).toMatch(/^http:\/\/localhost:3000\/explore\?left=/);

@@ -1,5 +1,7 @@
 // Environment shared by every consumer service, read once and validated; a bad value stops the
 // service with a message naming the variable.
+import { personas } from '@webstore/schemas';
+
 export interface ServiceConfig {
   kafkaBrokers: string[];
   port: number;
@@ -16,6 +18,19 @@ export interface ServiceConfig {
    * notice that Kafka is back.
    */
   kafkaRetry: { retries: number; initialRetryTime: number; maxRetryTime: number };
+  /** ADMIN_TOKEN: the bearer token the management server's /admin/* routes require. */
+  adminToken: string;
+}
+
+// The demo admin persona's token, as on the gateway and the console, unless ADMIN_TOKEN names another.
+const DEMO_ADMIN_TOKEN = personas.find((p) => p.role === 'admin')!.token;
+
+/** ADMIN_TOKEN, validated as the gateway and the console validate it. */
+export function adminTokenFrom(env: NodeJS.ProcessEnv): string {
+  const token = env.ADMIN_TOKEN || DEMO_ADMIN_TOKEN;
+  if (token.length < 8 || /\s/.test(token))
+    throw new ConfigError('ADMIN_TOKEN must be at least 8 characters without whitespace');
+  return token;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -41,7 +56,7 @@ export function integerFrom(
 
 /**
  * Reads KAFKA_BROKERS, PORT, HOST, DATA_DIR, DEDUPE_WINDOW_MS, STATE_RETENTION_MS, KAFKA_RETRIES
- * and KAFKA_RETRY_MAX_MS.
+ * KAFKA_RETRY_MAX_MS and ADMIN_TOKEN.
  */
 export function loadServiceConfig(
   env: NodeJS.ProcessEnv,
@@ -71,5 +86,6 @@ export function loadServiceConfig(
       initialRetryTime: 200,
       maxRetryTime: integerFrom(env, 'KAFKA_RETRY_MAX_MS', 5_000, 200, 60_000),
     },
+    adminToken: adminTokenFrom(env),
   };
 }

@@ -18,6 +18,7 @@ import {
   dlqTopic,
   EventDecodeError,
   headerString,
+  topicCatalog,
   type DecodedEvent,
   type EventInput,
   type EventName,
@@ -70,7 +71,7 @@ export interface ConsumerServiceOptions {
   retry?: { maxAttempts?: number; baseMs?: number };
   /** Added before each message that has a handler: the "slow consumer" fault switch. */
   delayMs?: () => number;
-  /** Partitions handled at once; order within a partition is always kept. */
+  /** Partitions handled at once (default: all partitions of the topics); order within a partition is always kept. */
   concurrency?: number;
   /**
    * 'message' (default): kafkajs eachMessage, so each consumer span is a child of its producer's
@@ -96,6 +97,9 @@ export interface ConsumerService {
 export function createConsumerService(options: ConsumerServiceOptions): ConsumerService {
   const { kafka, groupId, topics, handlers, log, metrics } = options;
   const sessionTimeout = options.sessionTimeoutMs ?? 10_000;
+  const concurrency =
+    options.concurrency ??
+    topics.reduce((n, t) => n + (topicCatalog.find((c) => c.name === t)?.partitions ?? 3), 0);
   const heartbeatInterval = 1_000;
   const consumer: Consumer = kafka.consumer({
     groupId,
@@ -280,7 +284,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
       if (options.mode === 'batch') {
         await consumer.run({
-          partitionsConsumedConcurrently: options.concurrency ?? 3,
+          partitionsConsumedConcurrently: concurrency,
           // Offsets are resolved one message at a time, so a rebalance or a crash mid-batch
           // redelivers only what was not processed (and dedupe drops what was).
           eachBatchAutoResolve: false,
@@ -310,7 +314,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
         });
       } else {
         await consumer.run({
-          partitionsConsumedConcurrently: options.concurrency ?? 3,
+          partitionsConsumedConcurrently: concurrency,
           // The kafkajs instrumentation runs this inside the `process <topic>` span, a child of the producer's span.
           eachMessage: (payload) =>
             delivery.run(payload, (scope) =>

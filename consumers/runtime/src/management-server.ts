@@ -1,8 +1,9 @@
 // The small HTTP server each consumer service runs next to its consumer: health, readiness,
-// Prometheus metrics, and the admin-only fault switch used to demonstrate lag.
+// Prometheus metrics, and the admin-only fault switch used to demonstrate lag. Every /admin/*
+// route needs the operator's admin token, as the gateway's admin routes do.
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { metricsHandler } from '@webstore/observability/metrics';
-import { personaByToken } from '@webstore/schemas';
 import type { MembershipStatus } from './membership.js';
 
 export interface Faults {
@@ -18,6 +19,8 @@ export interface ManagementServerOptions {
   /** The consumer's group membership: /readyz names the state and why it is not ready. */
   membership?: () => MembershipStatus;
   faults: Faults;
+  /** The bearer token /admin/* requires (ADMIN_TOKEN). */
+  adminToken: string;
 }
 
 function json(res: ServerResponse, status: number, body: unknown, type = 'application/json'): void {
@@ -48,11 +51,22 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return body;
 }
 
+/** True when the request carries the admin token; otherwise answers 401 or 403 and returns false. */
+function admitted(req: IncomingMessage, res: ServerResponse, adminToken: string): boolean {
+  const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  if (!token) {
+    problem(res, 401, 'Unauthorized', 'send Authorization: Bearer <admin token>');
+    return false;
+  }
+  const [given, expected] = [Buffer.from(token), Buffer.from(adminToken)];
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    problem(res, 403, 'Forbidden', 'the admin token is required');
+    return false;
+  }
+  return true;
+}
+
 async function setFaults(req: IncomingMessage, res: ServerResponse, faults: Faults): Promise<void> {
-  const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-  if (!token) return problem(res, 401, 'Unauthorized', 'send Authorization: Bearer <admin token>');
-  if (personaByToken(token)?.role !== 'admin')
-    return problem(res, 403, 'Forbidden', 'the admin token is required');
   let body: { delayMs?: unknown };
   try {
     body = JSON.parse(await readBody(req)) as { delayMs?: unknown };
@@ -88,6 +102,7 @@ export async function createManagementServer(options: ManagementServerOptions): 
       });
     }
     if (req.method === 'GET' && path === '/metrics') return metricsHandler(req, res);
+    if (path?.startsWith('/admin/') && !admitted(req, res, options.adminToken)) return;
     if (path === '/admin/faults' && req.method === 'GET')
       return json(res, 200, { faults: options.faults });
     if (path === '/admin/faults' && req.method === 'PUT') {

@@ -81,6 +81,7 @@ export async function runService(
     ready: service.ready,
     membership: service.membership,
     faults,
+    adminToken: config.adminToken,
   });
   onShutdown(
     () => new Promise<void>((resolve) => server.close(() => resolve())),

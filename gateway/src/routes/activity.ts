@@ -1,8 +1,9 @@
 import Router from '@koa/router';
 import type { Publisher } from '@webstore/producer-client';
 import type { CountryCode } from '@webstore/schemas';
-import { optionalPersona } from '../auth.js';
+import type { Auth } from '../auth.js';
 import { readJson } from '../body.js';
+import { rateLimit, type RateLimit } from '../limits.js';
 import { isSynthetic } from '../synthetic.js';
 import { validateBody } from '../validation.js';
 
@@ -18,10 +19,10 @@ interface ActivityRequest {
 }
 
 /** POST /api/activity: funnel events from the store become events on webstore.activity.v1. */
-export function activityRouter(publisher: Publisher): Router {
+export function activityRouter(publisher: Publisher, auth: Auth, limit: RateLimit): Router {
   const router = new Router();
-  router.post('/api/activity', async (ctx) => {
-    const persona = optionalPersona(ctx);
+  router.post('/api/activity', rateLimit('activity events', limit), async (ctx) => {
+    const persona = auth.optionalPersona(ctx);
     const body = validateBody<ActivityRequest>('ActivityRequest', await readJson(ctx));
     const base = {
       sessionId: body.sessionId,

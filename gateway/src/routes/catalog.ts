@@ -3,7 +3,7 @@ import { CATEGORIES, countries, personas, products, type Category } from '@webst
 import type { OrderProjection } from '../projection.js';
 import { Problem } from '../problem.js';
 
-export function catalogRouter(projection: OrderProjection): Router {
+export function catalogRouter(projection: OrderProjection, demoMode: boolean): Router {
   const router = new Router();
   const withStock = (p: (typeof products)[number]) => ({
     id: p.id,
@@ -38,15 +38,24 @@ export function catalogRouter(projection: OrderProjection): Router {
     ctx.body = withStock(product);
   });
 
+  // The store's persona picker: a demo-mode feature that hands out the demo customers' tokens to
+  // anyone who asks. Never the admin's: admin routes take the operator's ADMIN_TOKEN.
   router.get('/api/personas', (ctx) => {
+    if (!demoMode)
+      throw new Problem(
+        'not-found',
+        'the persona picker is a demo-mode feature (DEMO_MODE is off)',
+      );
     ctx.body = {
-      personas: personas.map(({ name, token, customerId, role, defaultCountry }) => ({
-        name,
-        token,
-        customerId,
-        role,
-        defaultCountry,
-      })),
+      personas: personas
+        .filter((p) => p.role === 'customer')
+        .map(({ name, token, customerId, role, defaultCountry }) => ({
+          name,
+          token,
+          customerId,
+          role,
+          defaultCountry,
+        })),
     };
   });
 

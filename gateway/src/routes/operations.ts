@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import Router from '@koa/router';
 import { metricsHandler } from '@webstore/observability/metrics';
-import { requireAdmin } from '../auth.js';
+import type { Auth } from '../auth.js';
 import { readJson } from '../body.js';
 import type { GatewayConfig } from '../config.js';
 import { openApiDocument } from '../openapi.js';
@@ -35,7 +35,7 @@ const DOCS_PAGE = `<!doctype html>
 <script src="/docs/init.js"></script></body></html>`;
 const DOCS_INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui', deepLinking: true });`;
 
-export function operationsRouter(config: GatewayConfig, readiness: Readiness): Router {
+export function operationsRouter(config: GatewayConfig, readiness: Readiness, auth: Auth): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok', service: 'gateway' };
@@ -80,7 +80,7 @@ export function operationsRouter(config: GatewayConfig, readiness: Readiness): R
   });
 
   router.post('/api/admin/faults', async (ctx) => {
-    requireAdmin(ctx);
+    auth.requireAdmin(ctx);
     const { slowConsumer } = validateBody<{
       slowConsumer: { service: 'inventory' | 'payment' | 'analytics'; delayMs: number };
     }>('FaultsRequest', await readJson(ctx));
@@ -89,7 +89,7 @@ export function operationsRouter(config: GatewayConfig, readiness: Readiness): R
     try {
       response = await fetch(target, {
         method: 'PUT',
-        headers: { 'content-type': 'application/json', authorization: ctx.get('authorization') },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${auth.adminToken}` },
         body: JSON.stringify({ delayMs: slowConsumer.delayMs }),
         signal: AbortSignal.timeout(3000),
       });

@@ -4,18 +4,53 @@
 // saga is over (after the compensating StockReleased of a declined order): then `complete`, and
 // the stream ends.
 import { PassThrough } from 'node:stream';
+//
+// Auth: the Authorization header, or `?ticket=` from POST /api/orders/:id/ticket (EventSource
+// cannot send headers). `?token=` is still accepted here, and only here, for older clients; the
+// HTTP spans and logs record neither query value.
 import type Router from '@koa/router';
-import { requirePersona } from '../auth.js';
+import type { Context } from 'koa';
+import type { Persona } from '@webstore/schemas';
+import type { Auth } from '../auth.js';
+import type { OpenStreams } from '../limits.js';
+import { Problem } from '../problem.js';
 import type { JourneyEvent, OrderProjection, OrderView } from '../projection.js';
+import type { Tickets } from '../tickets.js';
 import { visibleOrder } from './visible.js';
 
 const KEEP_ALIVE_MS = 15_000;
 
-export function orderEventsRoute(router: Router, projection: OrderProjection): void {
+interface StreamDeps {
+  projection: OrderProjection;
+  auth: Auth;
+  tickets: Tickets;
+  streams: OpenStreams;
+}
+
+function streamPersona(ctx: Context, { auth, tickets }: StreamDeps): Persona {
+  const { ticket, token } = ctx.query;
+  if (typeof ticket === 'string') {
+    const persona = auth.personaOf(tickets.verify(ticket, ctx.params.id!));
+    if (!persona) throw new Problem('unauthorized', 'the ticket names an unknown customer');
+    return persona;
+  }
+  if (typeof token === 'string' && !ctx.get('authorization')) return auth.personaOfToken(token);
+  return auth.requirePersona(ctx);
+}
+
+export function orderEventsRoute(router: Router, deps: StreamDeps): void {
+  const { projection, streams } = deps;
   router.get('/api/orders/:id/events', (ctx) => {
-    const { orderId } = visibleOrder(ctx, projection, requirePersona(ctx));
-    const resumeAfter = Number(ctx.get('last-event-id')) || 0;
+    const { orderId } = visibleOrder(ctx, projection, streamPersona(ctx, deps));
     const stream = new PassThrough();
+    // Over the cap this throws a 503 before anything is sent. On shutdown the stream is ended
+    // and its connection closed (not kept alive), so the HTTP server can close.
+    const release = streams.add(() => {
+      cleanup();
+      ctx.res.once('finish', () => ctx.req.socket.end());
+      stream.end();
+    });
+    const resumeAfter = Number(ctx.get('last-event-id')) || 0;
     ctx.req.socket.setTimeout(0);
     ctx.req.socket.setNoDelay(true);
     ctx.status = 200;
@@ -39,6 +74,7 @@ export function orderEventsRoute(router: Router, projection: OrderProjection): v
     };
     const keepAlive = setInterval(() => stream.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
     const cleanup = () => {
+      release();
       clearInterval(keepAlive);
       projection.off(`journey:${orderId}`, journey);
       projection.off(`status:${orderId}`, status);

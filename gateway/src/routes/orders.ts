@@ -6,12 +6,14 @@ import type { WebstoreMetrics } from '@webstore/observability/metrics';
 import { setRequestAttribute } from '@webstore/observability/spans';
 import type { Publisher } from '@webstore/producer-client';
 import { decodeEvent, productById, type CountryCode, type Persona } from '@webstore/schemas';
-import { requirePersona } from '../auth.js';
+import type { Auth } from '../auth.js';
 import { readJson } from '../body.js';
 import type { Accepted, IdempotencyKeys } from '../idempotency.js';
+import { rateLimit, type OpenStreams, type RateLimit } from '../limits.js';
 import { Problem } from '../problem.js';
 import type { OrderProjection } from '../projection.js';
 import { isSynthetic } from '../synthetic.js';
+import type { Tickets } from '../tickets.js';
 import { validateBody } from '../validation.js';
 import { orderEventsRoute } from './order-events.js';
 import { visibleOrder } from './visible.js';
@@ -22,12 +24,19 @@ interface OrderRequest {
   paymentSeed?: number;
 }
 
-export function ordersRouter(
-  publisher: Publisher,
-  projection: OrderProjection,
-  metrics: WebstoreMetrics,
-  keys: IdempotencyKeys,
-): Router {
+export interface OrdersRouterDeps {
+  publisher: Publisher;
+  projection: OrderProjection;
+  metrics: WebstoreMetrics;
+  keys: IdempotencyKeys;
+  auth: Auth;
+  tickets: Tickets;
+  limit: RateLimit;
+  streams: OpenStreams;
+}
+
+export function ordersRouter(deps: OrdersRouterDeps): Router {
+  const { publisher, projection, metrics, keys, auth, tickets } = deps;
   const router = new Router();
 
   /** Publishes the order and records it in the projection, so it can be read the moment the 202 goes out. */
@@ -72,8 +81,8 @@ export function ordersRouter(
     return { orderId, traceId, status: 'pending' };
   }
 
-  router.post('/api/orders', async (ctx) => {
-    const persona = requirePersona(ctx);
+  router.post('/api/orders', rateLimit('orders', deps.limit), async (ctx) => {
+    const persona = auth.requirePersona(ctx);
     const request = validateBody<OrderRequest>('OrderRequest', await readJson(ctx));
     request.items.forEach((line, i) => {
       if (!productById(line.productId))
@@ -111,15 +120,23 @@ export function ordersRouter(
   });
 
   router.get('/api/orders', (ctx) => {
-    const persona = requirePersona(ctx);
+    const persona = auth.requirePersona(ctx);
     const all = persona.role === 'admin' && ctx.query.mine === undefined;
     ctx.body = { orders: projection.ordersOf(all ? undefined : persona.customerId, 200) };
   });
 
   router.get('/api/orders/:id', (ctx) => {
-    ctx.body = visibleOrder(ctx, projection, requirePersona(ctx));
+    ctx.body = visibleOrder(ctx, projection, auth.requirePersona(ctx));
   });
 
-  orderEventsRoute(router, projection);
+  // A ticket for the order's event stream, which a browser opens without headers.
+  router.post('/api/orders/:id/ticket', (ctx) => {
+    const persona = auth.requirePersona(ctx);
+    const { orderId } = visibleOrder(ctx, projection, persona);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = tickets.issue(orderId, persona.customerId);
+  });
+
+  orderEventsRoute(router, deps);
   return router;
 }

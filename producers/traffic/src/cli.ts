@@ -24,9 +24,11 @@ process.once('SIGINT', () => abort.abort());
 
 async function setFault(delayMs: number): Promise<void> {
   if (!scenario.slowConsumer) return;
+  // The fault switch is an admin route: the operator's ADMIN_TOKEN (the demo one by default).
+  const adminToken = process.env.ADMIN_TOKEN || 'admin-token-456';
   const response = await fetch(`${url}/api/admin/faults`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Bearer admin-token-456' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
     body: JSON.stringify({ slowConsumer: { service: scenario.slowConsumer.service, delayMs } }),
   }).catch((err: Error) => ({ ok: false, status: err.message }) as const);
   if (!response.ok)

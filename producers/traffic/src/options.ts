@@ -34,6 +34,9 @@ check out) as the demo personas, across countries. All traffic is marked synthet
   --url URL       the gateway (default http://localhost:8000)
   --json          print the summary as JSON only
 
+Scenarios that slow a consumer switch the fault through the gateway's admin route with the
+operator's ADMIN_TOKEN (default: the demo admin token).
+
 Scenarios:
 ${Object.values(scenarios)
   .map((s) => `  ${s.name.padEnd(14)} ${s.description}`)

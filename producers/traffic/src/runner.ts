@@ -110,7 +110,11 @@ export async function runTraffic(options: TrafficOptions): Promise<Summary> {
           key: `traffic-${runId}-${plan.index}`,
         })) as { orderId?: string } | undefined;
         if (accepted?.orderId)
-          stats.orders.set(accepted.orderId, { country: plan.country, status: 'pending' });
+          stats.orders.set(accepted.orderId, {
+            country: plan.country,
+            status: 'pending',
+            token: plan.token,
+          });
       }
     }
   }
@@ -142,14 +146,15 @@ export async function runTraffic(options: TrafficOptions): Promise<Summary> {
   const ticker = setInterval(() => options.onTick?.(stats, elapsed()), 250);
   try {
     await Promise.all(Array.from({ length: options.users }, () => user()));
-    // Follow every placed order to its end, as the store's journey page would.
+    // Follow every placed order to its end, as the store's journey page would: with the token of
+    // the shopper who placed it (the generator holds no admin token).
     const drainUntil = Date.now() + (options.drainSeconds ?? 30) * 1000;
     for (;;) {
       const pending = [...stats.orders].filter(([, o]) => o.status === 'pending');
       if (pending.length === 0 || Date.now() > drainUntil) break;
       await Promise.all(
         pending.map(async ([orderId, o]) => {
-          const order = (await call(`/api/orders/${orderId}`, { token: 'admin-token-456' })) as
+          const order = (await call(`/api/orders/${orderId}`, { token: o.token })) as
             { status?: string; reason?: string } | undefined;
           if (order?.status && order.status !== 'pending')
             Object.assign(o, { status: order.status, reason: order.reason });

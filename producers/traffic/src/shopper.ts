@@ -35,11 +35,14 @@ export function decliningSeeds(country: CountryCode): number[] {
   return seeds;
 }
 
+// Shoppers are the demo customers; the admin persona's token belongs to the operator.
+const CUSTOMERS = personas.filter((p) => p.role === 'customer');
+
 export function planShopper(seed: number, index: number, scenario: Scenario): ShopperPlan {
   const random = shopperStream(seed, index);
   const kind = weighted(random, scenario.mix);
   const country = weighted(random, scenario.countries);
-  const token = pick(random, personas).token;
+  const token = pick(random, CUSTOMERS).token;
   const steps: Step[] = [{ type: 'browse_catalog', category: pick(random, CATEGORIES) }];
   const viewed = Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(random, products));
   for (const p of viewed) steps.push({ type: 'view_product', productId: p.id });

@@ -42,7 +42,10 @@ export class Stats {
   readonly funnel = new Map<string, number>();
   readonly errors = new Map<string, number>();
   readonly latencies: number[] = [];
-  readonly orders = new Map<string, { country: CountryCode; status: string; reason?: string }>();
+  readonly orders = new Map<
+    string,
+    { country: CountryCode; status: string; reason?: string; token: string }
+  >();
   requests = 0;
 
   count(stage: Stage, country: string): void {

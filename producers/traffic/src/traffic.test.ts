@@ -102,9 +102,9 @@ describe('summary', () => {
       'checkout_complete',
     ] as const)
       stats.count(stage, 'BR');
-    stats.orders.set('a', { country: 'BR', status: 'completed' });
-    stats.orders.set('b', { country: 'BR', status: 'failed', reason: 'card_declined' });
-    stats.orders.set('c', { country: 'US', status: 'failed', reason: 'out_of_stock' });
+    stats.orders.set('a', { country: 'BR', status: 'completed', token: 't' });
+    stats.orders.set('b', { country: 'BR', status: 'failed', reason: 'card_declined', token: 't' });
+    stats.orders.set('c', { country: 'US', status: 'failed', reason: 'out_of_stock', token: 't' });
     stats.latencies.push(10, 20, 30, 40);
     stats.requests = 4;
     const s = stats.summary({ scenario: 'steady', seed: 1, users: 1, durationSeconds: 2 });

@@ -97,12 +97,19 @@ export const api = {
       paymentSeed?: number;
     },
   ) => request<{ orderId: string; traceId: string }>('/api/orders', json(token, body)),
+  /** A short-lived ticket for the order's event stream (EventSource cannot send headers). */
+  ticket: (token: string, orderId: string) =>
+    request<{ ticket: string; expiresAt: string }>(
+      `/api/orders/${encodeURIComponent(orderId)}/ticket`,
+      { method: 'POST', headers: { authorization: `Bearer ${token}` } },
+    ),
   orders: (token: string) =>
     request<{ orders: Order[] }>('/api/orders?mine', {
       headers: { authorization: `Bearer ${token}` },
     }),
   config: () =>
-    request<{ grafanaUrl: string }>('/config.json').catch(() => ({
+    request<{ consoleUrl: string; grafanaUrl: string }>('/config.json').catch(() => ({
+      consoleUrl: 'http://localhost:3002',
       grafanaUrl: 'http://localhost:3000',
     })),
 };

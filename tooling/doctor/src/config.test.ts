@@ -4,7 +4,7 @@ import { ConfigError, loadConfig, type DoctorConfig } from './config.js';
 const load = (argv: string[], env: NodeJS.ProcessEnv = {}) => loadConfig(argv, env) as DoctorConfig;
 
 describe('doctor configuration', () => {
-  it('checks Kafka and the five local components by default', () => {
+  it('checks Kafka and the six local components by default', () => {
     const config = load([]);
     expect(config.stack).toBe('local');
     expect(config.kafkaBrokers).toEqual(['localhost:9092']);
@@ -14,6 +14,7 @@ describe('doctor configuration', () => {
       'payment',
       'analytics',
       'storefront',
+      'console',
     ]);
     expect(config.targets[0]!.url).toBe('http://localhost:8000/readyz');
   });

@@ -28,6 +28,7 @@ const SERVICES: [string, string, string, string][] = [
   ['payment', 'PAYMENT_URL', 'http://localhost:8102', '/readyz'],
   ['analytics', 'ANALYTICS_URL', 'http://localhost:8103', '/readyz'],
   ['storefront', 'STOREFRONT_URL', 'http://localhost:3001', '/healthz'],
+  ['console', 'CONSOLE_URL', 'http://localhost:3002', '/readyz'],
 ];
 
 const BACKENDS: [string, string, string, string][] = [
@@ -44,14 +45,14 @@ export const USAGE = `Usage: npm run doctor -- [--stack local|full] [--json] [--
 Checks Kafka, the WebStore services and (with --stack full, the Docker Compose stack) the
 observability backends, prints a table, and exits non-zero if anything is down.
 
-  --stack local   Kafka and the services (default; what \`npm start\` runs)
+  --stack local   Kafka, the services and the console (default; what \`npm start\` runs)
   --stack full    ... plus collector, Tempo, Loki, Prometheus, Alertmanager, Grafana
   --json          print the report as JSON
   --timeout MS    per-check timeout (default 3000)
   --skip NAME     leave a component out (e.g. --skip storefront)
 
 Targets come from KAFKA_BROKERS, GATEWAY_URL, INVENTORY_URL, PAYMENT_URL, ANALYTICS_URL,
-STOREFRONT_URL, OTEL_COLLECTOR_HEALTH_URL, TEMPO_URL, LOKI_URL, PROMETHEUS_URL,
+STOREFRONT_URL, CONSOLE_URL, OTEL_COLLECTOR_HEALTH_URL, TEMPO_URL, LOKI_URL, PROMETHEUS_URL,
 ALERTMANAGER_URL and GRAFANA_URL (base URLs; each defaults to its local port).`;
 
 /** Builds the configuration from flags and environment; throws ConfigError naming the culprit. */

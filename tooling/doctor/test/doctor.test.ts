@@ -22,6 +22,7 @@ function doctor(): { code: number | null; report: DoctorReport; stderr: string }
     PAYMENT_URL: stack.urls.payment,
     ANALYTICS_URL: stack.urls.analytics,
     ...(stack.urls.storefront ? { STOREFRONT_URL: stack.urls.storefront } : {}),
+    CONSOLE_URL: stack.urls.console,
   };
   // The store is checked only when this checkout has one to run.
   const skip = stack.urls.storefront ? [] : ['--skip', 'storefront'];
@@ -34,7 +35,7 @@ function doctor(): { code: number | null; report: DoctorReport; stderr: string }
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'doctor-'));
-  stack = await startStack({ dataDir, storefront: true, telemetry: false });
+  stack = await startStack({ dataDir, storefront: true, console: true });
 }, 180_000);
 
 afterAll(async () => {
@@ -53,6 +54,7 @@ describe('npm run doctor against the local stack', () => {
       'payment',
       'analytics',
       ...(stack.urls.storefront ? ['storefront'] : []),
+      'console',
     ];
     expect(report.results.map((r) => r.name)).toEqual(expected);
     expect(report.ok).toBe(true);

@@ -252,6 +252,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const envFor = (name: ServiceName): NodeJS.ProcessEnv => {
       const env: NodeJS.ProcessEnv = {
+        // The local stack is the demo: the store's persona picker is on unless told otherwise.
+        DEMO_MODE: 'true',
         ...process.env,
         ...options.env,
         ...options.serviceEnv?.[name],
