@@ -18,6 +18,8 @@ export interface Block {
   line: number;
   lang: string;
   fullStack: boolean;
+  /** `may-be-empty`: the query must answer, but need not return data (e.g. no at-risk customer). */
+  mayBeEmpty: boolean;
   body: string;
 }
 
@@ -41,6 +43,7 @@ export function blocks(file: string): Block[] {
       line: i + 1,
       lang: open[1] ?? '',
       fullStack: open[2]?.trim() === 'full-stack',
+      mayBeEmpty: open[2]?.trim() === 'may-be-empty',
       body: body.join('\n'),
     });
     i = j;
