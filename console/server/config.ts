@@ -28,6 +28,8 @@ export interface ConsoleConfig {
   kafkaBrokers: string[];
   /** REPLAY_DATA_DIR: the replay audit trail (shared with the replay CLI). */
   replayDataDir: string;
+  /** PROMETHEUS_URL: the Prometheus whose alerts GET /api/alerts shows, if any. */
+  prometheusUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -128,7 +130,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Console
   const adminToken = value(env, 'ADMIN_TOKEN') ?? DEMO_ADMIN_TOKEN;
   if (adminToken.length < 8 || /\s/.test(adminToken))
     throw new ConfigError('ADMIN_TOKEN must be at least 8 characters without spaces');
+  const prometheusUrl = value(env, 'PROMETHEUS_URL');
+  if (prometheusUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(prometheusUrl))
+    throw new ConfigError(
+      `PROMETHEUS_URL must be an http(s) URL like http://localhost:9090, got "${prometheusUrl}"`,
+    );
   return {
+    ...(prometheusUrl ? { prometheusUrl: prometheusUrl.replace(/\/+$/, '') } : {}),
     port: port(env, 'CONSOLE_PORT', 3002),
     otlpGrpcPort: port(env, 'CONSOLE_OTLP_GRPC_PORT', 4317),
     otlpHttpPort: port(env, 'CONSOLE_OTLP_HTTP_PORT', 4318),

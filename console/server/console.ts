@@ -90,6 +90,7 @@ export async function startConsole(options: ConsoleOptions): Promise<RunningCons
     stream,
     adminToken: config.adminToken,
     uiDir: config.uiDir,
+    prometheusUrl: config.prometheusUrl,
     log,
     ready: () => ready,
   });

@@ -12,6 +12,7 @@ import type { TraceQueries } from '../store/traces.js';
 import { requireAdmin } from './admin.js';
 import { kafkaRouter } from './kafka.js';
 import type { KafkaAccess } from './kafka-client.js';
+import { alertsRouter } from './alerts.js';
 import { logsRouter } from './logs.js';
 import { metricsRouter } from './metrics.js';
 import { problemMiddleware } from './problem.js';
@@ -39,6 +40,8 @@ export interface AppDeps {
   replayDataDir?: string;
   /** The tracer of the replays this console executes. */
   replayTracer?: () => Tracer | undefined;
+  /** Prometheus whose alerts GET /api/alerts shows. */
+  prometheusUrl?: string;
 }
 
 function operationsRouter(deps: AppDeps): Router {
@@ -79,6 +82,7 @@ export function createApp(deps: AppDeps): Koa & { closeReplays(): void } {
     logsRouter(deps.logs),
     metricsRouter(deps.metrics),
     servicesRouter(deps.services),
+    alertsRouter(deps.prometheusUrl),
     deps.stream.router,
   ]) {
     app.use(router.routes());

@@ -20,7 +20,11 @@ import { TOPICS } from '@webstore/schemas';
 import { startStack, type Stack } from '@webstore/stack';
 import { waitFor } from '@webstore/testkit';
 import { runTraffic, scenarios } from '@webstore/traffic';
-import { startPrometheus, waitForTargetsUp, type RunningPrometheus } from '../src/prometheus.js';
+import {
+  startPrometheus,
+  waitForTargetsUp,
+  type RunningPrometheus,
+} from '@webstore/stack/prometheus';
 
 /** Every metric name a dashboard, alert, recording rule or the learning path uses. */
 function usedMetricNames(): { used: Set<string>; recorded: Set<string> } {

@@ -6,6 +6,13 @@ import kafkajs from 'kafkajs';
 import { freePort } from '@webstore/testkit/free-port';
 import { allTopics } from '@webstore/schemas';
 import { startProcess, type ManagedProcess } from './processes.js';
+import {
+  findAlertmanager,
+  startAlertmanager,
+  startPrometheus,
+  type RunningAlertmanager,
+  type RunningPrometheus,
+} from './prometheus.js';
 import { createSupervisor, type SupervisorOptions } from './supervisor.js';
 
 export type ServiceName =
@@ -19,7 +26,9 @@ export interface StackOptions {
   /** Use these brokers instead of starting the embedded one. */
   kafkaBrokers?: string;
   /** Fixed ports (dev); anything not given gets a free port. */
-  ports?: Partial<Record<ServiceName | 'kafka' | 'otlpGrpc' | 'otlpHttp', number>>;
+  ports?: Partial<
+    Record<ServiceName | 'kafka' | 'otlpGrpc' | 'otlpHttp' | 'prometheus' | 'alertmanager', number>
+  >;
   /** Send telemetry over OTLP gRPC to this collector (or a test receiver). */
   otlpEndpoint?: string;
   /**
@@ -46,12 +55,27 @@ export interface StackOptions {
   nodeArgs?: string[];
   /** Write the embedded broker's protocol trace (EMBEDDED_KAFKA_TRACE) to this file. */
   kafkaTraceFile?: string;
+  /**
+   * Run Prometheus (Debian's binary, which must be installed) scraping every service's /metrics
+   * and evaluating our alert and SLO rules, with Alertmanager when one is installed; the console
+   * gets PROMETHEUS_URL and shows its alerts. Data under `<dataDir>/prometheus`.
+   */
+  prometheus?: boolean | PrometheusStackOptions;
+}
+
+export interface PrometheusStackOptions {
+  /** Scrape and rule evaluation interval (default 5 s). */
+  scrapeIntervalSeconds?: number;
+  /** Start Alertmanager too when its binary is installed (default true). */
+  alertmanager?: boolean;
 }
 
 export interface Stack {
   urls: Record<Exclude<ServiceName, 'storefront' | 'console'>, string> & {
     storefront?: string;
     console?: string;
+    prometheus?: string;
+    alertmanager?: string;
   };
   /** Where the services send OTLP (gRPC), if anywhere. */
   otlpEndpoint?: string;
@@ -139,13 +163,21 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...(typeof options.supervise === 'object' ? options.supervise : {}),
     report: progress,
   });
+  let prometheus: RunningPrometheus | undefined;
+  let alertmanager: RunningAlertmanager | undefined;
   const stopAll = async () => {
     supervisor.stop();
+    await prometheus?.stop();
+    await alertmanager?.stop();
     // The console last, so it still receives what the others flush on their way out.
     for (const name of ['storefront', 'gateway', ...CONSUMERS, 'kafka', 'console'] as const)
       await processes.get(name)?.stop();
   };
 
+  const prometheusOptions: PrometheusStackOptions | undefined =
+    options.prometheus === true ? {} : options.prometheus || undefined;
+  if (prometheusOptions)
+    urls.prometheus = `http://${host}:${options.ports?.prometheus ?? (await freePort(host))}`;
   let otlpEndpoint = options.otlpEndpoint;
   let consoleOtlpHttp: string | undefined;
   const startConsole = async () => {
@@ -172,6 +204,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         CONSOLE_DATA_DIR: join(dataDir, 'console'),
         KAFKA_BROKERS: brokersForConsole,
         REPLAY_DATA_DIR: join(dataDir, 'replay'),
+        ...(urls.prometheus ? { PROMETHEUS_URL: urls.prometheus } : {}),
       },
       logFile: logFile('console'),
       readyUrl: `${urls.console}/readyz`,
@@ -277,6 +310,34 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (withStorefront) {
       progress('starting the storefront');
       await start('storefront');
+    }
+
+    if (prometheusOptions && urls.prometheus) {
+      const promDir = join(dataDir, 'prometheus');
+      if (prometheusOptions.alertmanager !== false && findAlertmanager()) {
+        progress('starting Alertmanager');
+        alertmanager = await startAlertmanager({
+          configFile: join(REPO_ROOT, 'observability/config/alertmanager/alertmanager.yml'),
+          dataDir: join(promDir, 'alertmanager'),
+          host,
+          port: options.ports?.alertmanager,
+          logFile: logFile('alertmanager'),
+        });
+        urls.alertmanager = alertmanager.url;
+      }
+      progress(`starting Prometheus on ${urls.prometheus}`);
+      prometheus = await startPrometheus({
+        targets: CONSUMERS.concat('gateway').map((job) => ({
+          job,
+          address: new URL(urls[job as 'gateway']).host,
+        })),
+        scrapeIntervalSeconds: prometheusOptions.scrapeIntervalSeconds ?? 5,
+        host,
+        port: Number(new URL(urls.prometheus).port),
+        dataDir: promDir,
+        logFile: logFile('prometheus'),
+        alertmanager: alertmanager?.address,
+      });
     }
 
     for (const name of processes.keys()) supervise(name);

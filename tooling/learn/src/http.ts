@@ -1,0 +1,175 @@
+// The public interfaces the exercises use: the console's JSON API, the gateway, a service's
+// readiness, Prometheus's query API. Each call names what it asked when it fails.
+export async function getJson<T>(url: string, init: RequestInit = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+  } catch (err) {
+    const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+    throw new Error(`${init.method ?? 'GET'} ${url}: no answer (${code})`, { cause: err });
+  }
+  const text = await response.text();
+  if (!response.ok)
+    throw new Error(
+      `${init.method ?? 'GET'} ${url}: HTTP ${response.status} ${text.slice(0, 300)}`,
+    );
+  return JSON.parse(text) as T;
+}
+
+export async function isOk(url: string): Promise<boolean> {
+  return fetch(url, { signal: AbortSignal.timeout(3000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
+}
+
+export interface TraceSummary {
+  traceId: string;
+  rootService: string;
+  rootName: string;
+  durationMs: number;
+  spanCount: number;
+  errorCount: number;
+  services: string[];
+  topics: string[];
+  orderId?: string;
+  country?: string;
+  incomplete: boolean;
+}
+
+export interface Span {
+  service: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  durationMs: number;
+  attributes: Record<string, string | number | boolean>;
+  links: { traceId: string; spanId: string }[];
+}
+
+interface OtlpValue {
+  stringValue?: string;
+  intValue?: string;
+  doubleValue?: number;
+  boolValue?: boolean;
+}
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  attributes: { key: string; value: OtlpValue }[];
+  links: { traceId: string; spanId: string }[];
+}
+interface OtlpTrace {
+  resourceSpans: {
+    resource: { attributes: { key: string; value: OtlpValue }[] };
+    scopeSpans: { spans: OtlpSpan[] }[];
+  }[];
+}
+
+const plain = (v: OtlpValue) =>
+  v.stringValue ??
+  (v.intValue !== undefined ? Number(v.intValue) : undefined) ??
+  v.doubleValue ??
+  v.boolValue ??
+  '';
+
+/** Flattens the console's OTLP/JSON trace into spans with their service and duration. */
+export function spansOf(trace: OtlpTrace): Span[] {
+  return trace.resourceSpans.flatMap((rs) => {
+    const service = String(
+      plain(rs.resource.attributes.find((a) => a.key === 'service.name')?.value ?? {}),
+    );
+    return rs.scopeSpans.flatMap((ss) =>
+      ss.spans.map((s) => ({
+        service,
+        traceId: s.traceId,
+        spanId: s.spanId,
+        ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}),
+        name: s.name,
+        kind: s.kind,
+        durationMs: Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / 1e6,
+        attributes: Object.fromEntries(s.attributes.map((a) => [a.key, plain(a.value)])),
+        links: s.links ?? [],
+      })),
+    );
+  });
+}
+
+export const SPAN_KIND = { server: 2, producer: 4, consumer: 5 } as const;
+
+export interface LogEntry {
+  time: string;
+  severityText: string;
+  body: unknown;
+  service: string;
+  traceId: string | null;
+  attributes: Record<string, unknown>;
+}
+
+export interface MetricSeries {
+  labels: Record<string, string>;
+  points: [number, number | null][];
+}
+
+export function consoleApi(base: string) {
+  return {
+    traces: (query: string) =>
+      getJson<{ traces: TraceSummary[] }>(`${base}/api/traces?${query}`).then((r) => r.traces),
+    trace: (traceId: string) => getJson<OtlpTrace>(`${base}/api/traces/${traceId}`).then(spansOf),
+    linked: (traceId: string) =>
+      getJson<OtlpTrace>(`${base}/api/traces/${traceId}/linked`).then(spansOf),
+    logs: (query: string) =>
+      getJson<{ logs: LogEntry[] }>(`${base}/api/logs?${query}`).then((r) => r.logs),
+    metricNames: () =>
+      getJson<{ metrics: { name: string; prometheusNames: string[]; services: string[] }[] }>(
+        `${base}/api/metrics`,
+      ).then((r) => r.metrics),
+    /** `/api/metrics/query?<query>`: the series. */
+    query: (query: string) =>
+      getJson<{ series: MetricSeries[] }>(`${base}/api/metrics/query?${query}`).then(
+        (r) => r.series,
+      ),
+    alerts: () =>
+      getJson<{ alerts: { name: string; state: string; labels: Record<string, string> }[] }>(
+        `${base}/api/alerts`,
+      ).then((r) => r.alerts),
+  };
+}
+
+/** Sum of the last non-null point of each series, by the value of `label`. */
+export function totalsBy(series: MetricSeries[], label: string): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const s of series) {
+    const value = [...s.points].reverse().find(([, v]) => v !== null)?.[1] ?? 0;
+    const key = s.labels[label] ?? '';
+    totals.set(key, (totals.get(key) ?? 0) + value);
+  }
+  return totals;
+}
+
+/** Sum over every point of every series (increase per step adds up to the increase over the range). */
+export function sumPoints(series: MetricSeries[]): number {
+  return series.reduce((n, s) => n + s.points.reduce((m, [, v]) => m + (v ?? 0), 0), 0);
+}
+
+/** The operator's admin token: ADMIN_TOKEN, or the demo admin token `npm start` accepts. */
+export const adminToken = () => process.env.ADMIN_TOKEN?.trim() || 'admin-token-456';
+
+export async function setSlowConsumer(
+  gateway: string,
+  service: 'inventory' | 'payment' | 'analytics',
+  delayMs: number,
+): Promise<void> {
+  await getJson(`${gateway}/api/admin/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken()}` },
+    body: JSON.stringify({ slowConsumer: { service, delayMs } }),
+  });
+}
