@@ -125,7 +125,7 @@ describe('the persona picker is a demo-mode feature', () => {
     expect(response.status).toBe(200);
     const text = await response.text();
     const { personas } = JSON.parse(text) as { personas: { role: string; token: string }[] };
-    expect(personas.map((p) => p.token)).toEqual([USER, OTHER]);
+    expect(personas.map((p) => p.token)).toEqual([USER, OTHER, 'user-token-321']);
     expect(personas.every((p) => p.role === 'customer')).toBe(true);
     expect(text).not.toContain('admin-token-456');
   });

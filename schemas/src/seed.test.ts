@@ -13,15 +13,16 @@ describe('seed data', () => {
     expect(countries.map((c) => c.code).sort()).toEqual([...COUNTRY_CODES].sort());
   });
 
-  it('maps the three demo tokens to personas, one admin', () => {
+  it('maps the demo tokens to personas, one admin', () => {
     expect(personas.map((p) => p.token)).toEqual([
       'user-token-123',
       'admin-token-456',
       'test-token-789',
+      'user-token-321',
     ]);
     expect(personaByToken('admin-token-456')?.role).toBe('admin');
     expect(personaByToken('nope')).toBeUndefined();
-    expect(personas.map((p) => p.history?.lastOrderDaysAgo ?? null)).toEqual([3, 45, null]);
+    expect(personas.map((p) => p.history?.lastOrderDaysAgo ?? null)).toEqual([3, 45, null, 60]);
   });
 
   it('has about twenty products with unique ids, known categories and positive prices', () => {

@@ -27,6 +27,7 @@ describe('customer segments', () => {
     expect(segment('user-token-123')).toBe('returning');
     expect(segment('admin-token-456')).toBe('at_risk');
     expect(segment('test-token-789')).toBe('new');
+    expect(segment('user-token-321')).toBe('at_risk');
   });
 
   it('accumulates purchases without touching the history it started from', () => {

@@ -12,7 +12,11 @@ export interface Persona {
   history: { orders: number; spentCents: number; lastOrderDaysAgo: number } | null;
 }
 
-/** The demo personas behind the reference's three tokens. Tokens are demo values, not secrets. */
+/**
+ * The demo personas: the reference's three tokens, and a customer who has not ordered for two
+ * months (the admin persona does not shop, so the at-risk segment needs a customer of its own).
+ * Tokens are demo values, not secrets.
+ */
 export const personas: readonly Persona[] = [
   {
     token: 'user-token-123',
@@ -40,6 +44,15 @@ export const personas: readonly Persona[] = [
     defaultCountry: 'DE',
     description: 'The persona automated tests and the traffic generator use. Never ordered: new.',
     history: null,
+  },
+  {
+    token: 'user-token-321',
+    customerId: 'cust-lee',
+    name: 'Lee Park',
+    role: 'customer',
+    defaultCountry: 'BR',
+    description: 'Ordered three times, the last two months ago: at risk until the next order.',
+    history: { orders: 3, spentCents: 21_600, lastOrderDaysAgo: 60 },
   },
 ];
 
