@@ -56,7 +56,7 @@ for (const mode of [...MODES, ...SEARCH_MODES])
   if (!['console', 'sink', 'off'].includes(mode))
     throw new Error(`unknown mode "${mode}" (console, sink, off)`);
 
-// Products that are in stock and cheap enough for one line each; restocking keeps them available.
+// Every product of the catalog in turn, one unit per order; restocking keeps them available.
 const PRODUCTS = products.map((p) => p.id);
 const say = values.json ? () => undefined : (line) => console.error(line);
 const percentile = (sorted, p) =>
