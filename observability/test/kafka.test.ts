@@ -59,7 +59,7 @@ describe('preload with kafkajs against the embedded broker', () => {
       serviceName: 'fixture',
       attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': TOPIC },
     });
-    // Walk up: the parent is the koa middleware span or the HTTP server span itself.
+    // Walk up: the parent is a koa router span or the HTTP server span itself.
     const byId = new Map(rx.spans().map((s) => [s.spanId, s]));
     let ancestor = send.parentSpanId ? byId.get(send.parentSpanId) : undefined;
     while (ancestor && ancestor.kind !== 'SERVER' && ancestor.parentSpanId)
