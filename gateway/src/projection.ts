@@ -1,7 +1,7 @@
 // The order-status projection: it reads the orders, inventory and payments topics and answers
 // "where is my order", live stock, and the SSE journey. Its read model lives in the gateway's state
-// store (orders, stock levels from inventory's events, purchase histories, event ids seen), each
-// message applied in one transaction, so a restart resumes from the group's committed offsets and
+// store (orders, stock levels from inventory's events, purchase histories, event ids seen), the
+// messages of a turn of the event loop applied in one transaction, so a restart resumes from the group's committed offsets and
 // a redelivered message changes nothing. An accepted order is recorded the moment the gateway has
 // published it, so it can be read at once. Ready once caught up with the end of each partition as
 // it was at start.
@@ -127,9 +127,16 @@ export class OrderProjection extends EventEmitter {
 
   /** Applies one consumed event (idempotent: an event id seen before changes nothing). */
   apply(event: DecodedEvent, meta: EventMeta): void {
-    this.advance(meta.topic, meta.partition, meta.offset);
+    this.applyAll([{ event, meta }]);
+  }
+
+  /** Applies consumed events in one transaction, in the order given; then tells the listeners. */
+  applyAll(batch: { event: DecodedEvent; meta: EventMeta }[]): void {
+    for (const { meta } of batch) this.advance(meta.topic, meta.partition, meta.offset);
     const emitted: (() => void)[] = [];
-    this.store.transaction(() => this.applyInTransaction(event, meta, emitted));
+    this.store.transaction(() => {
+      for (const { event, meta } of batch) this.applyInTransaction(event, meta, emitted);
+    });
     for (const emit of emitted) emit();
   }
 

@@ -1,5 +1,6 @@
 // The SDK setup behind the preload. Imported only after the ESM loader hook is registered, so
 // that kafkajs, koa and bunyan (CJS packages imported from ESM) get patched.
+import { Module } from 'node:module';
 import { metrics } from '@opentelemetry/api';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
@@ -97,6 +98,7 @@ export function startTelemetry({ config, entry = process.argv[1] }: StartTelemet
     ],
   });
   sdk.start();
+  rememberRequires();
 
   const serviceName = config.serviceName ?? fallbackName;
   setTelemetryState({ serviceName, prometheus });
@@ -111,6 +113,26 @@ export function startTelemetry({ config, entry = process.argv[1] }: StartTelemet
     await Promise.race([sdk.shutdown().catch(() => undefined), timeout]);
     clearTimeout(timer);
   });
+}
+
+/**
+ * kafkajs requires its protocol modules anew for every request it encodes (each produce, fetch,
+ * offset commit and heartbeat), and behind the require hook the instrumentations install, every
+ * one of those calls resolves the path again, package.json reads included: about 5 % of each
+ * service's CPU in the profiles. A module asking again for the same id gets the same exports, so
+ * the answer is remembered per calling module after the first (hooked) require.
+ */
+function rememberRequires(): void {
+  const hooked = Module.prototype.require;
+  const known = new Map<string, unknown>();
+  const remembering = function (this: Module, id: string) {
+    const key = `${this.filename}\0${id}`;
+    if (known.has(key)) return known.get(key);
+    const exports: unknown = Reflect.apply(hooked, this, [id]);
+    known.set(key, exports);
+    return exports;
+  };
+  Module.prototype.require = Object.assign(remembering, hooked) as NodeJS.Require;
 }
 
 /** `fallback` unless the variable is set (the SDK then reads and validates it itself). */

@@ -90,3 +90,37 @@ export function openStore(path?: string, now: () => number = Date.now): StateSto
     close: () => db.close(),
   };
 }
+
+/**
+ * Collects the items handed over in one turn of the event loop and writes them together (one
+ * transaction instead of a commit each, when `write` runs in one); each caller's promise settles
+ * once its item is written. Should the turn's write throw, every item is written alone with
+ * `writeOne`, so only the callers whose item fails see the error.
+ */
+export function writtenPerTurn<T>(
+  write: (items: T[]) => void,
+  writeOne: (item: T) => void = (item) => write([item]),
+): (item: T) => Promise<void> {
+  let turn: { item: T; done: () => void; failed: (err: Error) => void }[] = [];
+  const flush = () => {
+    const waiting = turn;
+    turn = [];
+    try {
+      write(waiting.map((w) => w.item));
+      for (const w of waiting) w.done();
+    } catch {
+      for (const w of waiting) {
+        try {
+          writeOne(w.item);
+          w.done();
+        } catch (err) {
+          w.failed(err as Error);
+        }
+      }
+    }
+  };
+  return (item) =>
+    new Promise<void>((done, failed) => {
+      if (turn.push({ item, done, failed }) === 1) setImmediate(flush);
+    });
+}
