@@ -11,7 +11,6 @@ import {
   TOPICS,
   type DecodedEvent,
 } from '@webstore/schemas';
-import { writtenPerTurn } from '@webstore/consumer-runtime/store';
 import type { OrderProjection } from './projection.js';
 
 export const PROJECTION_TOPICS = [TOPICS.orders, TOPICS.inventory, TOPICS.payments];
@@ -53,9 +52,6 @@ export async function startProjection(
   // The partitions are read concurrently, so a fetch hands over many messages in the same turn of
   // the event loop: they are applied together, in one transaction (a commit per message was the
   // gateway's biggest cost), and each message is done — its offset may be committed — only then.
-  const applyWithTurn = writtenPerTurn<Parameters<OrderProjection['applyAll']>[0][number]>(
-    (items) => projection.applyAll(items),
-  );
   await consumer.run({
     partitionsConsumedConcurrently: SAGA_PARTITIONS * 3,
     eachMessage: async ({ topic, partition, message }) => {
@@ -69,15 +65,12 @@ export async function startProjection(
         );
         return;
       }
-      await applyWithTurn({
-        event,
-        meta: {
-          topic,
-          partition,
-          offset: message.offset,
-          traceparent: headerString(message.headers, 'traceparent'),
-          replayId: headerString(message.headers, REPLAY_HEADER),
-        },
+      await projection.applyInTurn(event, {
+        topic,
+        partition,
+        offset: message.offset,
+        traceparent: headerString(message.headers, 'traceparent'),
+        replayId: headerString(message.headers, REPLAY_HEADER),
       });
     },
   });

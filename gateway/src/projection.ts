@@ -6,7 +6,7 @@
 // published it, so it can be read at once. Ready once caught up with the end of each partition as
 // it was at start.
 import { EventEmitter } from 'node:events';
-import type { StateStore } from '@webstore/consumer-runtime/store';
+import { writtenPerTurn, type StateStore } from '@webstore/consumer-runtime/store';
 import type { WebstoreMetrics } from '@webstore/observability/metrics';
 import {
   personas,
@@ -129,6 +129,18 @@ export class OrderProjection extends EventEmitter {
   apply(event: DecodedEvent, meta: EventMeta): void {
     this.applyAll([{ event, meta }]);
   }
+
+  /**
+   * Applies an event together with the others handed over in the same turn of the event loop (one
+   * transaction for all of them); resolves once it is applied.
+   */
+  readonly applyInTurn: (event: DecodedEvent, meta: EventMeta) => Promise<void> = (() => {
+    const write = writtenPerTurn<{ event: DecodedEvent; meta: EventMeta }>(
+      (items) => this.applyAll(items),
+      ({ event, meta }) => this.apply(event, meta),
+    );
+    return (event: DecodedEvent, meta: EventMeta) => write({ event, meta });
+  })();
 
   /** Applies consumed events in one transaction, in the order given; then tells the listeners. */
   applyAll(batch: { event: DecodedEvent; meta: EventMeta }[]): void {

@@ -145,9 +145,12 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
   const { store } = options;
   const processed = store.table<{ at: number }>('processed_events');
   const dedupeWindowMs = options.dedupeWindowMs ?? 24 * 60 * 60 * 1000;
-  // Processed ids are written in one transaction per turn of the event loop instead of a commit
-  // per message (the biggest single cost in the profiles); a message is done, and its offset may
-  // be committed, once its id is written.
+  // Processed ids are written behind, in one transaction per turn of the event loop instead of a
+  // commit per message (the biggest single cost in the profiles). The message does not wait for
+  // the write: measured, waiting for it multiplied the saga’s latency at 100 orders/s by more than ten. A
+  // crash can lose the ids of that last turn; their messages come again only if their offsets
+  // were not committed yet, and the handlers decide from their own state (written before they
+  // publish) and re-publish the same event ids, which downstream dedupe drops.
   const unwritten = new Map<string, number>();
   const markProcessed = writtenPerTurn<string>((ids) => {
     store.transaction(() => {
@@ -297,7 +300,9 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       }
     }
     unwritten.set(event.id, Date.now());
-    await markProcessed(event.id);
+    markProcessed(event.id).catch((err: unknown) =>
+      log.warn({ eventId: event.id, err }, 'processed event id not recorded'),
+    );
     metrics.consumerMessages.add(1, { ...labels, outcome: 'processed' });
     metrics.consumerProcessDuration.record((performance.now() - started) / 1000, labels);
   }

@@ -71,7 +71,7 @@ export function ordersRouter(deps: OrdersRouterDeps): Router {
       },
       { key: orderId, businessKey: orderId },
     );
-    projection.apply(decodeEvent(published.message), {
+    await projection.applyInTurn(decodeEvent(published.message), {
       topic: published.topic,
       partition: published.partition,
       offset: published.offset,

@@ -12,7 +12,7 @@
 //
 //   npm run bench -w @webstore/stack [-- --rate 200 --seconds 20 --modes console,sink,off
 //                                       --search --rates 100,200,400,600,800,1000 --step-seconds 15
-//                                       --profile DIR --json]
+//                                       --warmup-seconds 5 --profile DIR --json]
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +31,7 @@ const { values } = parseArgs({
     'search-modes': { type: 'string', default: 'console,off' },
     rates: { type: 'string', default: '100,200,300,400,600,800,1000' },
     'step-seconds': { type: 'string', default: '15' },
+    'warmup-seconds': { type: 'string', default: '5' },
     'payment-latency-ms': { type: 'string' },
     profile: { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -39,6 +40,7 @@ const { values } = parseArgs({
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 const STEP_SECONDS = Number(values['step-seconds']);
+const WARMUP_SECONDS = Number(values['warmup-seconds']);
 const MODES = values.modes.split(',').filter(Boolean);
 const SEARCH_MODES = values['search-modes'].split(',').filter(Boolean);
 const SEARCH_RATES = values.rates.split(',').map(Number);
@@ -52,6 +54,7 @@ for (const [name, value] of Object.entries({
   'step-seconds': STEP_SECONDS,
 }))
   if (!(value > 0)) throw new Error(`--${name} must be a positive number`);
+if (!(WARMUP_SECONDS >= 0)) throw new Error('--warmup-seconds must be 0 or more');
 for (const mode of [...MODES, ...SEARCH_MODES])
   if (!['console', 'sink', 'off'].includes(mode))
     throw new Error(`unknown mode "${mode}" (console, sink, off)`);
@@ -191,7 +194,7 @@ async function bringUp(mode) {
 }
 
 /** Offers `rate` orders/s for `seconds`, waits for the sagas, and reports what happened. */
-async function offer(env, rate, seconds) {
+async function offer(env, rate, seconds, { warmUp = false } = {}) {
   const { stack, observer } = env;
   const names = ['kafka', 'inventory', 'payment', 'analytics', 'gateway', 'console'];
   const pids = Object.fromEntries(
@@ -265,6 +268,19 @@ async function offer(env, rate, seconds) {
   );
   const self = process.cpuUsage(selfBefore);
   cpu['load generator'] = Math.round((self.user + self.system) / 1e4 / wallSeconds);
+  // CPU per accepted order, summed over the system's processes (not the load generator): what an
+  // order costs, whatever else shares the cores and however long the drain took.
+  const cpuMsPerOrder = Object.fromEntries(
+    Object.entries(pids).map(([n, pid]) => [
+      n,
+      sent.size ? Number(((1000 * (cpuSeconds(pid) - cpuBefore[n])) / sent.size).toFixed(2)) : null,
+    ]),
+  );
+  cpuMsPerOrder.total = Number(
+    Object.values(cpuMsPerOrder)
+      .reduce((a, b) => a + (b ?? 0), 0)
+      .toFixed(2),
+  );
 
   const latencies = [];
   const outcomes = { completed: 0, declined: 0, out_of_stock: 0, timed_out: 0 };
@@ -296,6 +312,7 @@ async function offer(env, rate, seconds) {
     openAtStop,
     outcomes,
     cpuPercent: cpu,
+    cpuMsPerOrder,
   };
   if (errors.size > 0) result.errorSamples = Object.fromEntries(errors);
   const stockOuts = outcomes.out_of_stock / Math.max(1, sent.size);
@@ -308,9 +325,10 @@ async function offer(env, rate, seconds) {
   if (doubled > 0) why.push(`${doubled} doubled`);
   result.held = why.length === 0;
   if (!result.held) result.failedBecause = why.join(', ');
+  if (warmUp) return result;
   say(
     `[${env.mode}] ${rate}/s for ${seconds} s: accepted ${result.accepted}/s, p50 ${result.p50} p95 ${result.p95} p99 ${result.p99} ms, ` +
-      `outcomes ${JSON.stringify(outcomes)}, lost ${lost}, doubled ${doubled}, HTTP errors ${httpErrors}, CPU % ${JSON.stringify(cpu)}` +
+      `outcomes ${JSON.stringify(outcomes)}, lost ${lost}, doubled ${doubled}, HTTP errors ${httpErrors}, CPU % ${JSON.stringify(cpu)}, CPU ms per order ${JSON.stringify(cpuMsPerOrder)}` +
       (stockOuts > 0.5 ? ' — MOSTLY STOCK-OUTS: this measures the short path' : '') +
       (result.held ? '' : ` — did not hold: ${result.failedBecause}`),
   );
@@ -321,14 +339,26 @@ const report = {
   measured:
     'orders placed over HTTP at a fixed rate, one line each, synthetic; latency = POST sent → the event that ends the saga (PaymentAuthorized, StockRejected, or StockReleased after PaymentDeclined) received, both on the load generator clock',
   machine: { cores: (await import('node:os')).cpus().length },
+  warmupSeconds: WARMUP_SECONDS,
   at: {},
   sustainable: {},
   search: {},
 };
 
+/**
+ * A fresh stack's first seconds are not its steady state (JIT compilation, groups settling): the
+ * first rate is offered for --warmup-seconds, and waited out, before anything is measured.
+ */
+async function warmUp(env, rate) {
+  if (!(WARMUP_SECONDS > 0)) return;
+  say(`[${env.mode}] warming up: ${rate}/s for ${WARMUP_SECONDS} s (not measured)`);
+  await offer(env, rate, WARMUP_SECONDS, { warmUp: true });
+}
+
 for (const mode of MODES) {
   const env = await bringUp(mode);
   try {
+    await warmUp(env, RATE);
     report.at[mode] = await offer(env, RATE, SECONDS);
     const counts = await env.sinkCounts();
     if (counts) report.at[mode].sink = counts;
@@ -342,6 +372,7 @@ if (values.search) {
     const env = await bringUp(mode);
     const steps = [];
     try {
+      await warmUp(env, SEARCH_RATES[0]);
       for (const rate of SEARCH_RATES) {
         const step = await offer(env, rate, STEP_SECONDS);
         steps.push(step);
