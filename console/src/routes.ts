@@ -65,6 +65,12 @@ export const routes: Route[] = [
     load: () => import('./views/replays/Replays.svelte'),
   },
   { pattern: '/replays/:id', title: 'Replay', load: () => import('./views/replays/Replay.svelte') },
+  {
+    pattern: '/alerts',
+    title: 'Alerts',
+    nav: 'Alerts',
+    load: () => import('./views/Alerts.svelte'),
+  },
 ];
 
 /** The first route whose pattern matches the path, with its params decoded. */

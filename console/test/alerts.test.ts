@@ -78,9 +78,10 @@ describe('GET /api/alerts', () => {
 
   it('says how to get a Prometheus when none is configured', async () => {
     const c = await startTestConsole();
-    const r = await c.get<{ status: number; detail: string }>('/api/alerts');
+    const r = await c.get<{ type: string; detail: string }>('/api/alerts');
     expect(r.status).toBe(503);
     expect(r.type).toContain('application/problem+json');
+    expect(r.body.type).toBe('https://webstore.example/problems/prometheus-not-configured');
     expect(r.body.detail).toContain('npm start -- --with-prometheus');
   });
 

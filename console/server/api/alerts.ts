@@ -30,6 +30,8 @@ export function alertsRouter(prometheusUrl: string | undefined): Router {
       throw new Problem(
         'unavailable',
         'no Prometheus evaluates the alert rules here: start the stack with `npm start -- --with-prometheus` (needs `apt-get install prometheus`), or set PROMETHEUS_URL',
+        undefined,
+        { slug: 'prometheus-not-configured' },
       );
     const source = `${prometheusUrl}/api/v1/alerts`;
     let body: { status?: string; data?: { alerts?: PrometheusAlert[] }; error?: string };

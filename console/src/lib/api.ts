@@ -107,6 +107,8 @@ export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** The problem document's type slug (`…/problems/<slug>`), when the console sent one. */
+    readonly problem?: string,
   ) {
     super(message);
   }
@@ -125,14 +127,20 @@ export function queryString(query: Query = {}): string {
 
 /** The problem+json `detail` of a failed response, else its status line. */
 export async function problemDetail(response: Response): Promise<string> {
+  return (await problemOf(response)).detail;
+}
+
+/** The detail and the type slug of a failed response's problem document. */
+async function problemOf(response: Response): Promise<{ detail: string; slug?: string }> {
   let detail = `${response.status} ${response.statusText}`;
   try {
-    const problem = (await response.json()) as { detail?: string; title?: string };
+    const problem = (await response.json()) as { detail?: string; title?: string; type?: string };
     detail = problem.detail ?? problem.title ?? detail;
+    return { detail, slug: problem.type?.split('/').pop() };
   } catch {
     // not problem+json: the status line says enough
   }
-  return detail;
+  return { detail };
 }
 
 export async function get<T>(
@@ -148,11 +156,26 @@ export async function get<T>(
     if ((err as Error).name === 'AbortError') throw err;
     throw new ApiError(`The console API is not answering (${(err as Error).message}).`, 0);
   }
-  if (!response.ok) throw new ApiError(await problemDetail(response), response.status);
+  if (!response.ok) {
+    const { detail, slug } = await problemOf(response);
+    throw new ApiError(detail, response.status, slug);
+  }
   return (await response.json()) as T;
 }
 
+/** A pending or firing alert of the Prometheus that evaluates the rules (`GET /api/alerts`). */
+export interface Alert {
+  name: string;
+  state: 'pending' | 'firing';
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  activeAt: string | null;
+  value: number | null;
+}
+
 export const api = {
+  alerts: (signal?: AbortSignal) =>
+    get<{ prometheusUrl: string; alerts: Alert[] }>('/api/alerts', {}, signal),
   traces: (q: Query, signal?: AbortSignal) =>
     get<{ traces: TraceSummary[]; next: string | null }>('/api/traces', q, signal),
   trace: (id: string, signal?: AbortSignal) =>

@@ -32,5 +32,6 @@ export {
   replayEventId,
 } from './replay-publish.js';
 export { formatResult, formatList, formatRecord } from './format.js';
+export { parseCli, USAGE, type CliInvocation } from './options.js';
 export { parseDuration, parseTime, formatDuration } from './time.js';
 export { READER_GROUP_PREFIX, readRanges, rangesFor, type WindowMessage } from './window.js';

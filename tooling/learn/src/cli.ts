@@ -18,7 +18,8 @@ ${EXERCISES.map((e) => `  ${e.id}  ${e.title}${e.needsPrometheus ? ' (needs Prom
   --list  list the exercises and their guides
 
 Targets (defaults are npm start's): ${Object.values(targetVariables).join(', ')}.
-The fault switch (exercise 7) uses ADMIN_TOKEN, default the demo admin token.`;
+The fault switches (exercises 7 and 8) and the console's replay API (8 and 9) use ADMIN_TOKEN,
+default the demo admin token.`;
 
 function usage(message: string): never {
   console.error(`exercise: ${message}\n\n${USAGE}`);

@@ -173,3 +173,72 @@ export async function setSlowConsumer(
     body: JSON.stringify({ slowConsumer: { service, delayMs } }),
   });
 }
+
+export interface OrderView {
+  orderId: string;
+  status: 'pending' | 'completed' | 'failed';
+  reason?: string;
+  traceId: string;
+  sagaComplete: boolean;
+  events: { type: string; topic: string; offset: string; replay?: true }[];
+}
+
+/** The demo shopper's token, as the guides quote it. */
+export const USER_TOKEN = 'user-token-123';
+
+/** The guides' checkout: one lamp to `country`, by the demo shopper. */
+export const orderCommand = (country: string) =>
+  `curl -s -X POST localhost:8000/api/orders -H 'Authorization: Bearer ${USER_TOKEN}' -H 'Content-Type: application/json' -d '{"items":[{"productId":"sku-lamp","quantity":1}],"country":"${country}"}'`;
+
+export function placeOrder(
+  gateway: string,
+  country: string,
+): Promise<{ orderId: string; traceId: string; status: string }> {
+  return getJson(`${gateway}/api/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${USER_TOKEN}` },
+    body: JSON.stringify({ items: [{ productId: 'sku-lamp', quantity: 1 }], country }),
+  });
+}
+
+/** An order as its customer sees it (`token`: the admin token sees every customer's). */
+export function getOrder(gateway: string, orderId: string, token = USER_TOKEN): Promise<OrderView> {
+  return getJson(`${gateway}/api/orders/${orderId}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+}
+
+/** The payment outcomes in an order's journey (exactly one when nobody was charged twice). */
+export const paymentOutcomes = (order: OrderView) =>
+  order.events.filter((e) => e.type === 'PaymentAuthorized' || e.type === 'PaymentDeclined');
+
+/** Sums a metric in a service's Prometheus text (`/metrics`) over the series `where` accepts. */
+export async function scrapeSum(
+  url: string,
+  name: string,
+  where: (labels: Record<string, string>) => boolean = () => true,
+): Promise<number> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(10_000) }).catch((err: Error) => {
+    throw new Error(`GET ${url}: no answer (${err.message})`, { cause: err });
+  });
+  if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
+  let sum = 0;
+  for (const line of (await response.text()).split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const labels = Object.fromEntries(
+      [...(m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1]!, l[2]!]),
+    );
+    if (where(labels)) sum += Number(m[3]);
+  }
+  return sum;
+}
+
+/** Turns a consumer's failing-handler fault switch (PUT /admin/faults on its management port). */
+export async function setFailing(serviceUrl: string, eventTypes: string[]): Promise<void> {
+  await getJson(`${serviceUrl}/admin/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken()}` },
+    body: JSON.stringify({ failEventTypes: eventTypes }),
+  });
+}

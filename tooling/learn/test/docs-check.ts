@@ -195,7 +195,7 @@ async function helpOf(script: string): Promise<string | undefined> {
   const cli =
     script === 'start'
       ? 'tooling/stack/dist/cli.js'
-      : /node (\S+\.js)/.exec(ROOT_PACKAGE.scripts[script] ?? '')?.[1];
+      : /node (?:--import \S+ )?(\S+\.js)/.exec(ROOT_PACKAGE.scripts[script] ?? '')?.[1];
   if (!cli) return undefined;
   const { stdout, stderr } = await sh(`node ${cli} --help`);
   return stdout + stderr;

@@ -230,6 +230,19 @@ describe('the console UI in Chromium', () => {
     await page.close();
   });
 
+  it('says on the alerts page what to install when no Prometheus evaluates the rules', async () => {
+    const page = await open('/alerts');
+    const notice = page.getByTestId('alerts-not-configured');
+    await notice.waitFor();
+    const text = await notice.innerText();
+    expect(text).toContain('sudo apt-get install prometheus');
+    expect(text).toContain('npm start -- --with-prometheus');
+    expect(await page.getByRole('link', { name: 'Alerts' }).getAttribute('aria-current')).toBe(
+      'page',
+    );
+    await page.close();
+  });
+
   it('draws a 2,000-span trace and scrolls to its last span', async () => {
     const { traceId, body } = bigTrace(2000);
     const posted = await fetch(`${stack.consoleOtlpHttp}/v1/traces`, {
