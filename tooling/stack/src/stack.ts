@@ -274,6 +274,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       };
       if (otlpEndpoint) env.OTEL_EXPORTER_OTLP_ENDPOINT = otlpEndpoint;
       if (urls.console) env.CONSOLE_URL = urls.console;
+      // The store's server forwards the browser's spans (OTLP/JSON) to the console's HTTP receiver.
+      if (name === 'storefront' && consoleOtlpHttp) env.BROWSER_OTLP_ENDPOINT ??= consoleOtlpHttp;
       if (options.telemetry === false) env.OTEL_SDK_DISABLED = 'true';
       return env;
     };
