@@ -23,11 +23,13 @@ function rateLimiter(ratePerMinute, now) {
     if (buckets.size > 10_000)
       for (const [key, b] of buckets) if (t - b.at > 60_000) buckets.delete(key);
     const bucket = buckets.get(address) ?? { tokens: ratePerMinute, at: t };
-    bucket.tokens = Math.min(ratePerMinute, bucket.tokens + ((t - bucket.at) * ratePerMinute) / 60_000);
+    bucket.tokens = Math.min(
+      ratePerMinute,
+      bucket.tokens + ((t - bucket.at) * ratePerMinute) / 60_000,
+    );
     bucket.at = t;
     buckets.set(address, bucket);
-    if (bucket.tokens < 1)
-      return Math.ceil(((1 - bucket.tokens) * 60_000) / ratePerMinute / 1000);
+    if (bucket.tokens < 1) return Math.ceil(((1 - bucket.tokens) * 60_000) / ratePerMinute / 1000);
     bucket.tokens -= 1;
     return 0;
   };
@@ -103,7 +105,10 @@ export function createTelemetryForwarder({
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (err) {
-        throw new Refused(502, `the telemetry receiver at ${endpoint} is not answering (${err.message})`);
+        throw new Refused(
+          502,
+          `the telemetry receiver at ${endpoint} is not answering (${err.message})`,
+        );
       }
       const answer = Buffer.from(await upstream.arrayBuffer());
       res.writeHead(upstream.status, {

@@ -28,7 +28,12 @@ const problem = (res, status, title, detail) =>
   res
     .writeHead(status, { 'content-type': 'application/problem+json' })
     .end(
-      JSON.stringify({ type: 'https://webstore.example/problems/unavailable', title, status, detail }),
+      JSON.stringify({
+        type: 'https://webstore.example/problems/unavailable',
+        title,
+        status,
+        detail,
+      }),
     );
 const TYPES = {
   '.html': 'text/html',
@@ -75,7 +80,12 @@ async function consoleTrace(req, res, traceId) {
       signal: AbortSignal.timeout(5000),
     });
   } catch {
-    return problem(res, 502, 'Console unreachable', `The console at ${consoleApi} is not answering.`);
+    return problem(
+      res,
+      502,
+      'Console unreachable',
+      `The console at ${consoleApi} is not answering.`,
+    );
   }
   res.writeHead(upstream.status, {
     'content-type': upstream.headers.get('content-type') ?? 'application/json',

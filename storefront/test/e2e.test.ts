@@ -1,7 +1,10 @@
 // @vitest-environment node
 // The store in real headless Chromium (Debian's, driven by playwright-core) against the real local
-// stack: broker, services, gateway and this store's own server. Screenshots go to test-results/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// stack: broker, services, gateway, the console (the OTLP receiver the store's server forwards the
+// browser's spans to) and this store's own server. axe-core checks every page; screenshots go to
+// test-results/.
+import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +12,12 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decidePayment } from '@webstore/payment';
 import { startStack, type Stack } from '@webstore/stack';
-import { freePort, spawnService } from '@webstore/testkit';
+import { freePort, spawnService, waitFor } from '@webstore/testkit';
+import { ancestry, spansOf, type OtlpTrace } from '../src/lib/trace.js';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
 
 const shots = fileURLToPath(new URL('../test-results', import.meta.url));
 const docsImage = fileURLToPath(new URL('../../docs/images/journey.png', import.meta.url));
@@ -25,7 +33,14 @@ const seedFor = (country: string, outcome: 'authorized' | 'declined') => {
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'store-e2e-'));
-  stack = await startStack({ dataDir, storefront: true, env: { PAYMENT_LATENCY_MS: '50' } });
+  stack = await startStack({
+    dataDir,
+    storefront: true,
+    console: true,
+    env: { PAYMENT_LATENCY_MS: '50', OTEL_BSP_SCHEDULE_DELAY: '200' },
+    // As in Compose, where the journey also links the trace to Grafana (Tempo).
+    serviceEnv: { storefront: { GRAFANA_URL: 'http://localhost:3000' } },
+  });
   expect(stack.urls.storefront, 'the store is built (npm run build)').toBeDefined();
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -47,11 +62,55 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function newPage(base = stack.urls.storefront!): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+async function newPage(base = stack.urls.storefront!, viewport = PHONE): Promise<Page> {
+  const page = await browser.newPage({ viewport });
   await page.goto(base);
   return page;
 }
+
+/** The page's serious and critical accessibility violations (axe-core), as readable lines. */
+async function checkA11y(page: Page, name: string) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: () => Promise<{
+            violations: {
+              id: string;
+              impact: string;
+              help: string;
+              nodes: { target: string[] }[];
+            }[];
+          }>;
+        };
+      }
+    ).axe;
+    const { violations } = await axe.run();
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+      );
+  });
+  expect(violations, `axe on the ${name} page`).toEqual([]);
+}
+
+/** The browser SDK is loaded (lazily, after first paint) and exporting. */
+const telemetryOn = (page: Page) =>
+  page.waitForFunction(() => document.documentElement.dataset.telemetry === 'on', undefined, {
+    timeout: 10_000,
+  });
+
+const ordersOf = async (token: string) =>
+  (
+    (await (
+      await fetch(`${stack.urls.gateway}/api/orders?mine`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()) as { orders: { orderId: string }[] }
+  ).orders;
 
 async function addToCart(page: Page, productName: string) {
   await page.getByRole('link', { name: productName }).click();
@@ -79,17 +138,47 @@ async function checkout(page: Page, persona: string, country: string, seed: numb
   await page.getByRole('button', { name: 'Place order' }).click();
 }
 
+/** The page fits a phone's width: nothing scrolls sideways. */
+async function fitsWidth(page: Page, name: string) {
+  const wide = await page.evaluate(() =>
+    [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+      .slice(0, 5)
+      .map(
+        (e) => `${e.tagName.toLowerCase()}.${e.className} (${e.getBoundingClientRect().right}px)`,
+      ),
+  );
+  expect(wide, `nothing on the ${name} page is wider than the screen`).toEqual([]);
+}
+
 describe('the store', () => {
-  it('browse → add two items → check out as a US shopper → the journey ends completed', async () => {
-    const page = await newPage();
+  it('browse → add two items → check out as a US shopper → one trace from the click to every consumer', async () => {
+    const page = await newPage(stack.urls.storefront, DESKTOP);
     await page.getByRole('heading', { name: 'Catalog' }).waitFor();
+    await telemetryOn(page);
+    await checkA11y(page, 'catalog');
     await page.screenshot({ path: join(shots, 'catalog.png'), fullPage: true });
-    await addToCart(page, 'Desk Lamp');
-    await addToCart(page, 'Wireless Earbuds');
-    await expect
-      .poll(() => page.getByRole('link', { name: /^Cart/ }).textContent())
-      .toBe('Cart (2)');
-    await checkout(page, 'Ana Lima', 'United States', seedFor('US', 'authorized'));
+    await page.getByRole('button', { name: /^Add to cart\W+Desk Lamp$/ }).click();
+    await page.getByRole('status').filter({ hasText: 'Added Desk Lamp to your cart.' }).waitFor();
+    await page.getByRole('link', { name: 'Wireless Earbuds' }).click();
+    await page.getByRole('button', { name: 'Add to cart' }).click();
+    await page.getByRole('status').filter({ hasText: 'Added' }).waitFor();
+    await checkA11y(page, 'product');
+    await page.screenshot({ path: join(shots, 'product.png'), fullPage: true });
+    await page.getByRole('link', { name: /^Cart/ }).click();
+    await page.getByRole('button', { name: 'One more Desk Lamp' }).click();
+    await page.getByRole('button', { name: 'One fewer Desk Lamp' }).click();
+    expect(await page.getByTestId('cart-line').count()).toBe(2);
+    expect(await page.getByTestId('cart-total').textContent()).toBe('$188.00');
+    expect(await page.getByRole('link', { name: /^Cart/ }).textContent()).toBe('Cart (2)');
+    await page.getByLabel('Shopping as').selectOption({ label: 'Ana Lima' });
+    await page.getByLabel('Ship to').selectOption({ label: 'United States' });
+    await page.getByText('Advanced').click();
+    await page.getByLabel(/Payment seed/).fill(String(seedFor('US', 'authorized')));
+    expect(await page.getByTestId('shopper').textContent()).toMatch(/Ana Lima · United States/);
+    await checkA11y(page, 'cart');
+    await page.screenshot({ path: join(shots, 'cart.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Place order' }).click();
     await page
       .getByTestId('outcome')
       .filter({ hasText: 'Order completed' })
@@ -100,28 +189,74 @@ describe('the store', () => {
       'StockReserved',
       'PaymentAuthorized',
     ]);
-    expect(events[1]).toMatch(/webstore\.inventory\.v1 · partition \d · offset \d+ · inventory/);
-    const traceId = await page.getByTestId('trace-id').textContent();
+    expect(events[1]).toMatch(/webstore\.inventory\.v1 · partition \d+ · offset \d+ · inventory/);
+    const traceId = (await page.getByTestId('trace-id').textContent())!;
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
-    expect(
-      await page
-        .getByRole('link', { name: 'Open trace in the WebStore Console' })
-        .getAttribute('href'),
-    ).toBe(`http://localhost:3002/traces/${traceId}`);
-    expect(
-      await page.getByRole('link', { name: 'Open trace in Grafana' }).getAttribute('href'),
-    ).toMatch(/^http:\/\/localhost:3000\/explore\?left=/);
+    expect(await page.getByRole('link', { name: 'Open in console' }).getAttribute('href')).toBe(
+      `${stack.urls.console}/traces/${traceId}`,
+    );
+    expect(await page.getByRole('link', { name: 'Open in Grafana' }).getAttribute('href')).toMatch(
+      /^http:\/\/localhost:3000\/explore\?left=/,
+    );
+    await page.getByTestId('summary').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('decided-by').textContent()).toBe('payment');
+
+    // The console holds one trace from the click: the browser's checkout span is an ancestor of
+    // the gateway's HTTP server span, and the three topics' consumers are in it.
+    const spans = await waitFor(
+      async () => {
+        const res = await fetch(`${stack.urls.console}/api/traces/${traceId}`);
+        if (!res.ok) return undefined;
+        const all = spansOf((await res.json()) as OtlpTrace);
+        const http = all.find((s) => s.service === 'gateway' && s.kind === 2);
+        const consumers = new Set(all.filter((s) => s.kind === 5).map((s) => s.topic));
+        return http && consumers.size >= 3 && all.some((s) => s.service === 'storefront-web')
+          ? all
+          : undefined;
+      },
+      {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+        message: `trace ${traceId} in the console with storefront-web, the gateway's HTTP span and consumers of three topics`,
+      },
+    );
+    const http = spans.find((s) => s.service === 'gateway' && s.kind === 2)!;
+    const chain = ancestry(spans, http.spanId);
+    expect(chain.map((s) => `${s.service}: ${s.name}`)).toEqual(
+      expect.arrayContaining(['storefront-web: checkout']),
+    );
+    expect(chain.at(-1)!.service, 'the trace starts in the browser').toBe('storefront-web');
+    expect([...new Set(spans.filter((s) => s.kind === 5).map((s) => s.service))]).toEqual(
+      expect.arrayContaining(['inventory', 'payment']),
+    );
+
+    // The journey's waterfall is drawn from the same trace, with each hop's wait in its topic.
+    await page
+      .locator('[data-testid="span"][data-service="storefront-web"]')
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await page.getByTestId('hop').first().waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('hop').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^webstore\.orders\.v1inventory\d+\.\d ms$/)]),
+    );
+    await checkA11y(page, 'journey');
     await page.screenshot({ path: join(shots, 'journey-completed.png'), fullPage: true });
     mkdirSync(join(docsImage, '..'), { recursive: true });
     await page.screenshot({ path: docsImage, fullPage: true });
     await page.getByRole('link', { name: 'My orders' }).click();
     await page.getByRole('cell', { name: 'completed' }).first().waitFor();
+    await checkA11y(page, 'my orders');
     await page.screenshot({ path: join(shots, 'my-orders.png'), fullPage: true });
+    await page.getByRole('link', { name: /^Cart/ }).click();
+    await page.getByTestId('empty-cart').waitFor();
+    await checkA11y(page, 'empty cart');
+    await page.screenshot({ path: join(shots, 'cart-empty.png'), fullPage: true });
   });
 
-  it('shows the decline reason of a Brazilian order the seed declines', async () => {
+  it('shows a Brazilian decline live to its compensation (StockReleased), on a phone', async () => {
     const page = await newPage();
     await addToCart(page, 'Gooseneck Kettle');
+    await fitsWidth(page, 'catalog');
     const seed = seedFor('BR', 'declined');
     const decision = decidePayment({ orderId: 'x', country: 'BR', paymentSeed: seed }, 0);
     await checkout(page, 'Taylor Test', 'Brazil', seed);
@@ -137,10 +272,54 @@ describe('the store', () => {
       expired_card: 'expired card',
     };
     expect(await outcome.textContent()).toContain(reasons[(decision as { reason: string }).reason]);
-    expect(await page.getByTestId('journey-event').allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^PaymentDeclined/)]),
-    );
+    // The compensation arrives on the open event stream, after the decline: no reload.
+    await page
+      .getByTestId('journey-event')
+      .filter({ hasText: /^StockReleased/ })
+      .waitFor({ timeout: 30_000 });
+    expect(
+      (await page.getByTestId('journey-event').allTextContents()).map((e) => e.split(/\s/)[0]),
+    ).toEqual(['OrderPlaced', 'StockReserved', 'PaymentDeclined', 'StockReleased']);
+    const summary = page.getByTestId('summary');
+    await summary.waitFor();
+    expect(await summary.textContent()).toContain('Reserved stock released (StockReleased)');
+    expect(await page.getByTestId('decided-by').textContent()).toBe('payment');
+    await checkA11y(page, 'declined journey');
+    await fitsWidth(page, 'journey');
     await page.screenshot({ path: join(shots, 'journey-declined.png'), fullPage: true });
+  });
+
+  it('a double-clicked checkout, and the same request sent again, place exactly one order', async () => {
+    const token = 'user-token-321';
+    const before = (await ordersOf(token)).length;
+    const page = await newPage();
+    await addToCart(page, 'Insulated Bottle');
+    await page.getByRole('link', { name: /^Cart/ }).click();
+    await page.getByLabel('Shopping as').selectOption({ value: token });
+    const sent = page.waitForRequest(
+      (r) => r.url().endsWith('/api/orders') && r.method() === 'POST',
+    );
+    await page.getByRole('button', { name: 'Place order' }).dblclick();
+    const request = await sent;
+    await page.getByTestId('outcome').waitFor({ timeout: 30_000 });
+    const orderId = page.url().split('#/orders/')[1];
+    const key = request.headers()['idempotency-key'];
+    expect(key).toMatch(/^[0-9a-f-]{36}$/);
+    // A retry of the same request (through the store's proxy) gets the same order back.
+    const retry = await fetch(`${stack.urls.storefront}/api/orders`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+        'idempotency-key': key!,
+      },
+      body: request.postData()!,
+    });
+    expect(retry.status).toBe(202);
+    expect(((await retry.json()) as { orderId: string }).orderId).toBe(orderId);
+    const after = await ordersOf(token);
+    expect(after.length, 'one new order').toBe(before + 1);
+    expect(after.filter((o) => o.orderId === orderId)).toHaveLength(1);
   });
 
   it('checks out with the keyboard alone', async () => {
@@ -186,6 +365,7 @@ describe('the store', () => {
       const alert = page.getByRole('alert');
       await alert.waitFor();
       expect(await alert.textContent()).toMatch(/cannot reach the WebStore gateway/);
+      await checkA11y(page, 'gateway down');
       await page.screenshot({ path: join(shots, 'gateway-down.png'), fullPage: true });
     } finally {
       await store.stop();

@@ -102,7 +102,9 @@ describe('POST /otlp/v1/traces', () => {
   });
 
   it('says so when the receiver is down (502), and is off without an endpoint (404)', async () => {
-    const dead = await startStore({ BROWSER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}` });
+    const dead = await startStore({
+      BROWSER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
+    });
     const off = await startStore({});
     try {
       const res = await fetch(`${dead.base}/otlp/v1/traces`, {
@@ -111,8 +113,12 @@ describe('POST /otlp/v1/traces', () => {
         body: exportOf('storefront-web'),
       });
       expect(res.status).toBe(502);
-      expect((await res.json()).message).toMatch(/telemetry receiver at http:\/\/127\.0\.0\.1:\d+ is not answering/);
-      expect(await (await fetch(`${off.base}/config.json`)).json()).toMatchObject({ telemetry: false });
+      expect((await res.json()).message).toMatch(
+        /telemetry receiver at http:\/\/127\.0\.0\.1:\d+ is not answering/,
+      );
+      expect(await (await fetch(`${off.base}/config.json`)).json()).toMatchObject({
+        telemetry: false,
+      });
       expect((await fetch(`${off.base}/otlp/v1/traces`, { method: 'POST' })).status).toBe(404);
     } finally {
       await dead.service.stop();

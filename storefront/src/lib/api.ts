@@ -102,7 +102,10 @@ export const api = {
     },
   ) => {
     const init = json(token, body);
-    init.headers = { ...(init.headers as Record<string, string>), 'idempotency-key': idempotencyKey };
+    init.headers = {
+      ...(init.headers as Record<string, string>),
+      'idempotency-key': idempotencyKey,
+    };
     return request<{ orderId: string; traceId: string }>('/api/orders', init);
   },
   /** A short-lived ticket for the order's event stream (EventSource cannot send headers). */
@@ -121,7 +124,8 @@ export const api = {
       telemetry: false,
     }))),
   /** The order's trace as the console holds it (OTLP/JSON), read through the store's server. */
-  trace: (traceId: string) => request<OtlpTrace>(`/console-api/traces/${encodeURIComponent(traceId)}`),
+  trace: (traceId: string) =>
+    request<OtlpTrace>(`/console-api/traces/${encodeURIComponent(traceId)}`),
 };
 
 export interface StoreConfig {

@@ -9,7 +9,9 @@ export type Stage = 'browse_catalog' | 'view_product' | 'add_to_cart' | 'checkou
 
 /** Records a funnel stage; never fails (activity is best-effort). */
 export function track(type: Stage, details: Record<string, string | number> = {}): void {
-  const attributes = Object.fromEntries(Object.entries(details).map(([k, v]) => [`webstore.${k}`, v]));
+  const attributes = Object.fromEntries(
+    Object.entries(details).map(([k, v]) => [`webstore.${k}`, v]),
+  );
   void traced(`funnel ${type}`, { 'webstore.funnel.stage': type, ...attributes }, () =>
     api.activity(session.token, {
       type,

@@ -102,7 +102,11 @@ export function hopsOf(spans: TraceSpan[]): Hop[] {
 export function ancestry(spans: TraceSpan[], spanId: string): TraceSpan[] {
   const byId = new Map(spans.map((s) => [s.spanId, s]));
   const chain: TraceSpan[] = [];
-  for (let s = byId.get(spanId); s && chain.length < 64; s = s.parentSpanId ? byId.get(s.parentSpanId) : undefined)
+  for (
+    let s = byId.get(spanId);
+    s && chain.length < 64;
+    s = s.parentSpanId ? byId.get(s.parentSpanId) : undefined
+  )
     chain.push(s);
   return chain;
 }
