@@ -25,16 +25,14 @@ const forwardTelemetry = browserTelemetry.endpoint
   ? createTelemetryForwarder(browserTelemetry)
   : undefined;
 const problem = (res, status, title, detail) =>
-  res
-    .writeHead(status, { 'content-type': 'application/problem+json' })
-    .end(
-      JSON.stringify({
-        type: 'https://webstore.example/problems/unavailable',
-        title,
-        status,
-        detail,
-      }),
-    );
+  res.writeHead(status, { 'content-type': 'application/problem+json' }).end(
+    JSON.stringify({
+      type: 'https://webstore.example/problems/unavailable',
+      title,
+      status,
+      detail,
+    }),
+  );
 const TYPES = {
   '.html': 'text/html',
   '.js': 'application/javascript',

@@ -2,8 +2,9 @@
 // (tracing.ts), imported once the page has painted and the browser is idle, and only when the
 // store's server forwards browser telemetry. Until then (or without it) `traced` just runs.
 import { api } from './api.js';
+import type * as TracingModule from './tracing.js';
 
-type Tracing = typeof import('./tracing.js');
+type Tracing = typeof TracingModule;
 type Attributes = Record<string, string | number | boolean>;
 let tracing: Tracing | undefined;
 

@@ -158,9 +158,7 @@ describe('docker-compose.yml consistency', () => {
       `http://otel-collector:${String(http.endpoint).split(':').pop()}`,
     );
     expect(http.cors, 'no CORS on the collector’s OTLP/HTTP receiver').toBeUndefined();
-    expect(env('storefront').CONSOLE_API_URL).toBe(
-      `http://console:${env('console').CONSOLE_PORT}`,
-    );
+    expect(env('storefront').CONSOLE_API_URL).toBe(`http://console:${env('console').CONSOLE_PORT}`);
   });
 
   it('creates exactly the topics of the topic catalog', () => {
