@@ -17,6 +17,8 @@ import { ancestry, spansOf, type OtlpTrace } from '../src/lib/trace.js';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PHONE = { width: 390, height: 844 };
+// Far above a normal order's few hundred milliseconds; the timeout test waits it out once.
+const ORDER_TIMEOUT_MS = 5_000;
 const DESKTOP = { width: 1280, height: 900 };
 
 const shots = fileURLToPath(new URL('../test-results', import.meta.url));
@@ -39,7 +41,10 @@ beforeAll(async () => {
     console: true,
     env: { PAYMENT_LATENCY_MS: '50', OTEL_BSP_SCHEDULE_DELAY: '200' },
     // As in Compose, where the journey also links the trace to Grafana (Tempo).
-    serviceEnv: { storefront: { GRAFANA_URL: 'http://localhost:3000' } },
+    serviceEnv: {
+      storefront: { GRAFANA_URL: 'http://localhost:3000' },
+      gateway: { ORDER_TIMEOUT_MS: String(ORDER_TIMEOUT_MS) },
+    },
   });
   expect(stack.urls.storefront, 'the store is built (npm run build)').toBeDefined();
   browser = await chromium.launch({
@@ -369,6 +374,36 @@ describe('the store', () => {
       await page.screenshot({ path: join(shots, 'gateway-down.png'), fullPage: true });
     } finally {
       await store.stop();
+    }
+  });
+
+  it('follows an order whose stock step is down to its timeout, live, and to the saga’s end', async () => {
+    await stack.stopService('inventory');
+    let restarted = false;
+    try {
+      const page = await newPage();
+      await addToCart(page, 'Daypack 28L');
+      await checkout(page, 'Taylor Test', 'Germany', seedFor('DE', 'authorized'));
+      await page
+        .getByTestId('outcome')
+        .filter({ hasText: 'Timed out' })
+        .waitFor({ timeout: ORDER_TIMEOUT_MS + 20_000 });
+      expect(
+        (await page.getByTestId('journey-event').allTextContents()).map((e) => e.split(/\s/)[0]),
+      ).toEqual(['OrderPlaced', 'OrderTimedOut', 'PaymentDeclined']);
+      await stack.startService('inventory');
+      restarted = true;
+      // Inventory answers the order either way (reserved then released, or rejected): the saga ends.
+      const summary = page.getByTestId('summary');
+      await summary.waitFor({ timeout: 30_000 });
+      expect(
+        (await page.getByTestId('journey-event').allTextContents()).map((e) => e.split(/\s/)[0]),
+      ).toEqual(expect.arrayContaining([expect.stringMatching(/^Stock(Released|Rejected)$/)]));
+      expect(await page.getByTestId('decided-by').textContent()).toBe('payment');
+      await checkA11y(page, 'timed-out journey');
+      await page.screenshot({ path: join(shots, 'journey-timeout.png'), fullPage: true });
+    } finally {
+      if (!restarted) await stack.startService('inventory');
     }
   });
 });
