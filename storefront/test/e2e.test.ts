@@ -215,9 +215,9 @@ describe('the store', () => {
         const all = spansOf((await res.json()) as OtlpTrace);
         const http = all.find((s) => s.service === 'gateway' && s.kind === 2);
         const consumers = new Set(all.filter((s) => s.kind === 5).map((s) => s.topic));
-        return http && consumers.size >= 3 && all.some((s) => s.service === 'storefront-web')
-          ? all
-          : undefined;
+        // The browser's spans come in their own export, and the fetch span ends last.
+        const root = http && ancestry(all, http.spanId).at(-1);
+        return consumers.size >= 3 && root?.service === 'storefront-web' ? all : undefined;
       },
       {
         timeoutMs: 30_000,
@@ -233,6 +233,34 @@ describe('the store', () => {
     expect(chain.at(-1)!.service, 'the trace starts in the browser').toBe('storefront-web');
     expect([...new Set(spans.filter((s) => s.kind === 5).map((s) => s.service))]).toEqual(
       expect.arrayContaining(['inventory', 'payment']),
+    );
+
+    // Funnel events are sent inside their own browser spans (with the session id), so the gateway's
+    // handling of an add-to-cart is in the browser's trace.
+    const funnel = await waitFor(
+      async () => {
+        const res = await fetch(
+          `${stack.urls.console}/api/traces?service=storefront-web&name=${encodeURIComponent('funnel add_to_cart')}`,
+        );
+        const { traces } = (await res.json()) as {
+          traces: { traceId: string; services: string[] }[];
+        };
+        return traces.find((t) => t.services.includes('gateway'));
+      },
+      {
+        timeoutMs: 20_000,
+        intervalMs: 250,
+        message: 'a funnel add_to_cart trace through the gateway',
+      },
+    );
+    const funnelTrace = (await (
+      await fetch(`${stack.urls.console}/api/traces/${funnel.traceId}`)
+    ).json()) as OtlpTrace;
+    const click = funnelTrace.resourceSpans
+      .flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans))
+      .find((s) => s.name === 'funnel add_to_cart');
+    expect(click?.attributes?.find((a) => a.key === 'session.id')?.value?.stringValue).toMatch(
+      /^web-/,
     );
 
     // The journey's waterfall is drawn from the same trace, with each hop's wait in its topic.
