@@ -119,10 +119,10 @@ export const api = {
       headers: { authorization: `Bearer ${token}` },
     }),
   config: () =>
-    (config ??= request<StoreConfig>('/config.json').catch((): StoreConfig => ({
-      consoleUrl: 'http://localhost:3002',
-      telemetry: false,
-    }))),
+    (config ??= request<StoreConfig | undefined>('/config.json')
+      // Vite's dev server has no /config.json (it answers the app's HTML): the defaults then.
+      .then((c) => (typeof c?.consoleUrl === 'string' ? c : FALLBACK))
+      .catch(() => FALLBACK)),
   /** The order's trace as the console holds it (OTLP/JSON), read through the store's server. */
   trace: (traceId: string) =>
     request<OtlpTrace>(`/console-api/traces/${encodeURIComponent(traceId)}`),
@@ -136,5 +136,6 @@ export interface StoreConfig {
   telemetry: boolean;
 }
 let config: Promise<StoreConfig> | undefined;
+const FALLBACK: StoreConfig = { consoleUrl: 'http://localhost:3002', telemetry: false };
 
 export const money = (cents: number) => `$${(cents / 100).toFixed(2)}`;
