@@ -3,8 +3,7 @@
 // stack: broker, services, gateway, the console (the OTLP receiver the store's server forwards the
 // browser's spans to) and this store's own server. axe-core checks every page; screenshots go to
 // test-results/.
-import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,8 +13,8 @@ import { decidePayment } from '@webstore/payment';
 import { startStack, type Stack } from '@webstore/stack';
 import { freePort, spawnService, waitFor } from '@webstore/testkit';
 import { ancestry, spansOf, type OtlpTrace } from '../src/lib/trace.js';
+import { checkA11y, fitsWidth, seedFor, telemetryOn } from './browser-checks.js';
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PHONE = { width: 390, height: 844 };
 // Far above a normal order's few hundred milliseconds; the timeout test waits it out once.
 const ORDER_TIMEOUT_MS = 5_000;
@@ -26,11 +25,6 @@ const docsImage = fileURLToPath(new URL('../../docs/images/journey.png', import.
 let stack: Stack;
 let browser: Browser;
 let dataDir: string;
-
-const seedFor = (country: string, outcome: 'authorized' | 'declined') => {
-  for (let s = 0; ; s++)
-    if (decidePayment({ orderId: 'x', country, paymentSeed: s }, 0).outcome === outcome) return s;
-};
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
@@ -73,41 +67,6 @@ async function newPage(base = stack.urls.storefront!, viewport = PHONE): Promise
   return page;
 }
 
-/** The page's serious and critical accessibility violations (axe-core), as readable lines. */
-async function checkA11y(page: Page, name: string) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: () => Promise<{
-            violations: {
-              id: string;
-              impact: string;
-              help: string;
-              nodes: { target: string[] }[];
-            }[];
-          }>;
-        };
-      }
-    ).axe;
-    const { violations } = await axe.run();
-    return violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map(
-        (v) =>
-          `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
-      );
-  });
-  expect(violations, `axe on the ${name} page`).toEqual([]);
-}
-
-/** The browser SDK is loaded (lazily, after first paint) and exporting. */
-const telemetryOn = (page: Page) =>
-  page.waitForFunction(() => document.documentElement.dataset.telemetry === 'on', undefined, {
-    timeout: 10_000,
-  });
-
 const ordersOf = async (token: string) =>
   (
     (await (
@@ -141,19 +100,6 @@ async function checkout(page: Page, persona: string, country: string, seed: numb
   await page.getByText('Advanced').click();
   await page.getByLabel(/Payment seed/).fill(String(seed));
   await page.getByRole('button', { name: 'Place order' }).click();
-}
-
-/** The page fits a phone's width: nothing scrolls sideways. */
-async function fitsWidth(page: Page, name: string) {
-  const wide = await page.evaluate(() =>
-    [...document.querySelectorAll('body *')]
-      .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 0.5)
-      .slice(0, 5)
-      .map(
-        (e) => `${e.tagName.toLowerCase()}.${e.className} (${e.getBoundingClientRect().right}px)`,
-      ),
-  );
-  expect(wide, `nothing on the ${name} page is wider than the screen`).toEqual([]);
 }
 
 describe('the store', () => {
