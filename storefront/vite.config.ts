@@ -6,7 +6,7 @@ const gateway = process.env.GATEWAY_URL ?? 'http://localhost:8000';
 export default defineConfig({
   plugins: [svelte()],
   server: { port: Number(process.env.PORT ?? 3001), proxy: { '/api': gateway, '/docs': gateway } },
-  build: { outDir: 'dist', emptyOutDir: true },
+  build: { outDir: 'dist', emptyOutDir: true, manifest: true },
   test: {
     environment: 'happy-dom',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],

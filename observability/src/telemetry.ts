@@ -24,8 +24,12 @@ import { setTelemetryState } from './telemetry-state.js';
 
 const HEARTBEAT_INTERVAL_MS = 5_000;
 // Probes and scrapes (served and sent, e.g. the gateway polling readiness) would otherwise produce
-// a trace every few seconds per service.
-const UNTRACED_PATHS = new Set(['/metrics', '/healthz', '/readyz']);
+// a trace every few seconds per service; so would the store's server forwarding the browser's own
+// spans (/otlp/v1/traces) and reading traces back from the console for the journey's waterfall.
+const UNTRACED_PATHS = new Set(['/metrics', '/healthz', '/readyz', '/otlp/v1/traces']);
+const UNTRACED_PREFIXES = ['/console-api/'];
+const untraced = (path: string) =>
+  UNTRACED_PATHS.has(path) || UNTRACED_PREFIXES.some((prefix) => path.startsWith(prefix));
 
 export interface StartTelemetryOptions {
   config: TelemetryConfig;
@@ -86,8 +90,8 @@ export function startTelemetry({ config, entry = process.argv[1] }: StartTelemet
     metricReaders: readers,
     instrumentations: [
       new HttpInstrumentation({
-        ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has(pathOf(req.url)),
-        ignoreOutgoingRequestHook: (req) => UNTRACED_PATHS.has(pathOf(req.path)),
+        ignoreIncomingRequestHook: (req) => untraced(pathOf(req.url)),
+        ignoreOutgoingRequestHook: (req) => untraced(pathOf(req.path)),
       }),
       // Router spans only (`POST /api/orders`): a span per middleware layer (auth, limits, error
       // mapping...) was six of about twenty spans per order and told nothing the server span

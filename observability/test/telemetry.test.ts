@@ -23,6 +23,9 @@ describe('preload with an OTLP endpoint', () => {
     expect(response.status).toBe(202);
     order = (await response.json()) as typeof order;
     expect((await fetch(`${app.url}/fail`, { method: 'POST' })).status).toBe(500);
+    // The store's forwarding of browser spans and its trace reads are not traced either.
+    await fetch(`${app.url}/otlp/v1/traces`, { method: 'POST' });
+    await fetch(`${app.url}/console-api/traces/${'a'.repeat(32)}`);
     // Metrics are exported periodically, so they can be checked before the shutdown.
     await waitFor(() => rx.metricNames().includes('webstore_service_heartbeat'), {
       message: 'the heartbeat over OTLP',
@@ -74,9 +77,11 @@ describe('preload with an OTLP endpoint', () => {
     );
   });
 
-  it('does not trace /metrics scrapes or health probes', () => {
+  it('does not trace /metrics scrapes, health probes or the store’s telemetry forwarding', () => {
     expect(
-      rx.spans().filter((s) => /metrics|healthz/.test(String(s.attributes['url.path']))),
+      rx
+        .spans()
+        .filter((s) => /metrics|healthz|otlp|console-api/.test(String(s.attributes['url.path']))),
     ).toEqual([]);
   });
 

@@ -1,33 +1,38 @@
 // Serves the built store and proxies /api and /docs to the gateway (SSE streamed through as it
-// arrives). No framework: Node's http is enough. Environment: PORT (3001), HOST, GATEWAY_URL,
-// and the two places the journey page can open an order's trace: CONSOLE_URL (the WebStore
-// Console, both modes) and GRAFANA_URL (the full stack's Grafana).
+// arrives; traceparent, tracestate and Idempotency-Key pass through). No framework: Node's http is
+// enough. Two more doors, so the browser never talks to another origin: POST /otlp/v1/traces
+// forwards the page's spans to BROWSER_OTLP_ENDPOINT (otlp-forward.js), and
+// GET /console-api/traces/:traceId reads a trace from the console for the journey's waterfall.
+// Environment: see config.js.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ConfigError, readConfig } from './config.js';
+import { createTelemetryForwarder } from './otlp-forward.js';
 
 const DIST = fileURLToPath(new URL('../dist', import.meta.url));
-const fail = (message) => {
-  console.error(`storefront: ${message}`);
+let config;
+try {
+  config = readConfig();
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(`storefront: ${err.message}`);
   process.exit(2);
-};
-/** An http(s) base URL from the environment, without a trailing slash. */
-const baseUrl = (name, fallback) => {
-  const raw = process.env[name] || fallback;
-  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol))
-    fail(`${name} must be an http(s) URL, got "${raw}"`);
-  return raw.replace(/\/+$/, '');
-};
-const port = Number(process.env.PORT ?? 3001);
-const host = process.env.HOST || '127.0.0.1';
-const gateway = new URL(baseUrl('GATEWAY_URL', 'http://localhost:8000'));
-const links = {
-  consoleUrl: baseUrl('CONSOLE_URL', 'http://localhost:3002'),
-  grafanaUrl: baseUrl('GRAFANA_URL', 'http://localhost:3000'),
-};
-if (!Number.isInteger(port) || port < 0 || port > 65535)
-  fail(`PORT must be a port number, got "${process.env.PORT}"`);
+}
+const { port, host, gateway, links, consoleApi, browserTelemetry } = config;
+const forwardTelemetry = browserTelemetry.endpoint
+  ? createTelemetryForwarder(browserTelemetry)
+  : undefined;
+const problem = (res, status, title, detail) =>
+  res.writeHead(status, { 'content-type': 'application/problem+json' }).end(
+    JSON.stringify({
+      type: 'https://webstore.example/problems/unavailable',
+      title,
+      status,
+      detail,
+    }),
+  );
 const TYPES = {
   '.html': 'text/html',
   '.js': 'application/javascript',
@@ -59,17 +64,32 @@ function proxy(req, res) {
   upstream.on('error', () => {
     if (res.destroyed) return;
     if (res.headersSent) return res.destroy();
-    res.writeHead(502, { 'content-type': 'application/problem+json' });
-    res.end(
-      JSON.stringify({
-        type: 'https://webstore.example/problems/unavailable',
-        title: 'Gateway unreachable',
-        status: 502,
-        detail: `The gateway at ${gateway.origin} is not answering.`,
-      }),
-    );
+    problem(res, 502, 'Gateway unreachable', `The gateway at ${gateway.origin} is not answering.`);
   });
   req.pipe(upstream);
+}
+
+/** GET /console-api/traces/:traceId: the console's OTLP/JSON of one trace, read server-side. */
+async function consoleTrace(req, res, traceId) {
+  if (req.method !== 'GET') return problem(res, 405, 'Method not allowed', 'GET only');
+  let upstream;
+  try {
+    upstream = await fetch(`${consoleApi}/api/traces/${traceId}`, {
+      signal: AbortSignal.timeout(5000),
+    });
+  } catch {
+    return problem(
+      res,
+      502,
+      'Console unreachable',
+      `The console at ${consoleApi} is not answering.`,
+    );
+  }
+  res.writeHead(upstream.status, {
+    'content-type': upstream.headers.get('content-type') ?? 'application/json',
+    'cache-control': 'no-store',
+  });
+  res.end(Buffer.from(await upstream.arrayBuffer()));
 }
 
 const server = createServer((req, res) => {
@@ -86,7 +106,20 @@ const server = createServer((req, res) => {
       .writeHead(200, { 'content-type': 'application/json' })
       .end('{"status":"ok","service":"storefront"}');
   if (path === '/config.json')
-    return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(links));
+    return res
+      .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache' })
+      .end(JSON.stringify({ ...links, telemetry: forwardTelemetry !== undefined }));
+  if (path === '/otlp/v1/traces') {
+    if (!forwardTelemetry)
+      return problem(res, 404, 'No browser telemetry', 'BROWSER_OTLP_ENDPOINT is not set.');
+    return void forwardTelemetry(req, res).catch((err) => {
+      console.error(`storefront: forwarding browser telemetry failed: ${err.message}`);
+      if (!res.headersSent) problem(res, 500, 'Internal error', 'forwarding failed');
+      else res.destroy();
+    });
+  }
+  const trace = /^\/console-api\/traces\/([0-9a-f]{32})$/.exec(path);
+  if (trace) return void consoleTrace(req, res, trace[1]);
   const file = join(DIST, normalize(path).replace(/^(\.\.[/\\])+/, ''));
   const target =
     file.startsWith(DIST) && existsSync(file) && statSync(file).isFile()
@@ -102,7 +135,8 @@ const server = createServer((req, res) => {
 });
 server.listen(port, host, () =>
   console.log(
-    `storefront listening on http://${host}:${server.address().port} (gateway ${gateway.origin})`,
+    `storefront listening on http://${host}:${server.address().port} (gateway ${gateway.origin}, ` +
+      `browser telemetry ${browserTelemetry.endpoint ? `to ${browserTelemetry.endpoint}` : 'off'})`,
   ),
 );
 // Open event streams would hold server.close() forever: close every connection (which aborts

@@ -1,4 +1,6 @@
 // The store's one API client. Every failure becomes an ApiError with a message a shopper can read.
+import type { OtlpTrace } from './trace.js';
+
 export interface Product {
   id: string;
   name: string;
@@ -89,14 +91,23 @@ export const api = {
   countries: () => request<{ countries: { code: string; name: string }[] }>('/api/countries'),
   activity: (token: string | undefined, body: Record<string, unknown>) =>
     request<unknown>('/api/activity', json(token, body)).catch(() => undefined),
+  /** One key per checkout attempt: a double click or a retry with it places one order. */
   placeOrder: (
     token: string,
+    idempotencyKey: string,
     body: {
       items: { productId: string; quantity: number }[];
       country: string;
       paymentSeed?: number;
     },
-  ) => request<{ orderId: string; traceId: string }>('/api/orders', json(token, body)),
+  ) => {
+    const init = json(token, body);
+    init.headers = {
+      ...(init.headers as Record<string, string>),
+      'idempotency-key': idempotencyKey,
+    };
+    return request<{ orderId: string; traceId: string }>('/api/orders', init);
+  },
   /** A short-lived ticket for the order's event stream (EventSource cannot send headers). */
   ticket: (token: string, orderId: string) =>
     request<{ ticket: string; expiresAt: string }>(
@@ -108,10 +119,23 @@ export const api = {
       headers: { authorization: `Bearer ${token}` },
     }),
   config: () =>
-    request<{ consoleUrl: string; grafanaUrl: string }>('/config.json').catch(() => ({
-      consoleUrl: 'http://localhost:3002',
-      grafanaUrl: 'http://localhost:3000',
-    })),
+    (config ??= request<StoreConfig | undefined>('/config.json')
+      // Vite's dev server has no /config.json (it answers the app's HTML): the defaults then.
+      .then((c) => (typeof c?.consoleUrl === 'string' ? c : FALLBACK))
+      .catch(() => FALLBACK)),
+  /** The order's trace as the console holds it (OTLP/JSON), read through the store's server. */
+  trace: (traceId: string) =>
+    request<OtlpTrace>(`/console-api/traces/${encodeURIComponent(traceId)}`),
 };
+
+export interface StoreConfig {
+  consoleUrl: string;
+  /** Grafana's URL where there is one (the full stack): the journey links the trace to Tempo. */
+  grafanaUrl?: string;
+  /** Whether the store's server forwards browser telemetry (then the Web SDK loads). */
+  telemetry: boolean;
+}
+let config: Promise<StoreConfig> | undefined;
+const FALLBACK: StoreConfig = { consoleUrl: 'http://localhost:3002', telemetry: false };
 
 export const money = (cents: number) => `$${(cents / 100).toFixed(2)}`;

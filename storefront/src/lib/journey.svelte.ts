@@ -7,11 +7,17 @@ export const REASONS: Record<string, string> = {
   card_declined: 'Payment declined: card declined',
   fraud_suspected: 'Payment declined: suspected fraud',
   expired_card: 'Payment declined: expired card',
+  timeout: 'Timed out: no payment decision before the order’s deadline',
+  cancelled: 'Cancelled before stock was reserved',
 };
+
+/** The events that decide an order's outcome; the service that published one decided it. */
+const DECISIONS = new Set(['PaymentAuthorized', 'PaymentDeclined', 'StockRejected']);
 
 export function createJourney() {
   let events = $state<JourneyEvent[]>([]);
   let outcome = $state<Order | undefined>();
+  let complete = $state(false);
   return {
     get events() {
       return events;
@@ -36,6 +42,20 @@ export function createJourney() {
     finish(order: Order) {
       outcome = order;
       for (const e of order.events) this.add(e);
+    },
+    /** The service that published the deciding event, once decided. */
+    get decidedBy(): string | undefined {
+      if (!outcome) return undefined;
+      return events.find((e) => DECISIONS.has(e.type))?.service;
+    },
+    /** True once no further event of the saga is expected (after any compensation). */
+    get complete() {
+      return complete;
+    },
+    /** The saga's last event has arrived (the stream's `complete`). */
+    end(order: Order) {
+      this.finish(order);
+      complete = true;
     },
     get explanation(): string | undefined {
       if (outcome?.status !== 'failed') return undefined;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCart } from './cart.svelte.js';
 import { createJourney } from './journey.svelte.js';
+import { ancestry, hopsOf, spansOf } from './trace.js';
 
 function memory(initial?: string) {
   const data = new Map<string, string>(initial ? [['webstore.cart', initial]] : []);
@@ -97,5 +98,88 @@ describe('journey timeline', () => {
       events: [],
     });
     expect(journey.explanation).toBe('Out of stock: Camp Stove: 4 requested, 3 available');
+  });
+});
+
+describe('the journey’s summary and trace', () => {
+  const event = (type: string, offset: string, service: string) => ({
+    type,
+    topic: 't',
+    partition: 0,
+    offset,
+    service,
+    at: `2026-11-25T10:00:0${offset}Z`,
+    sincePlacedMs: Number(offset) * 1000,
+  });
+
+  it('names the service that decided, and is complete only at the saga’s end', () => {
+    const journey = createJourney();
+    journey.add(event('OrderPlaced', '0', 'gateway'));
+    journey.add(event('StockReserved', '1', 'inventory'));
+    expect(journey.decidedBy).toBeUndefined();
+    const order = {
+      orderId: 'o',
+      country: 'BR' as const,
+      items: [],
+      totalCents: 1,
+      status: 'failed' as const,
+      reason: 'timeout',
+      placedAt: '',
+      traceId: '',
+      events: [event('PaymentDeclined', '2', 'gateway')],
+    };
+    journey.finish(order);
+    expect([journey.decidedBy, journey.complete]).toEqual(['gateway', false]);
+    expect(journey.explanation).toMatch(/^Timed out/);
+    journey.end({ ...order, events: [...order.events, event('StockReleased', '3', 'inventory')] });
+    expect(journey.complete).toBe(true);
+    expect(journey.events.map((e) => e.type).at(-1)).toBe('StockReleased');
+  });
+
+  it('reads an OTLP/JSON trace: depth, ancestry, and each hop’s wait in its topic', () => {
+    const kv = (key: string, value: string) => ({ key, value: { stringValue: value } });
+    const span = (
+      id: string,
+      parent: string,
+      kind: number,
+      start: number,
+      end: number,
+      topic?: string,
+    ) => ({
+      spanId: id,
+      ...(parent ? { parentSpanId: parent } : {}),
+      name: id,
+      kind,
+      startTimeUnixNano: String(BigInt(start) * 1_000_000n),
+      endTimeUnixNano: String(BigInt(end) * 1_000_000n),
+      attributes: topic ? [kv('messaging.destination.name', topic)] : [],
+    });
+    const resource = (service: string, spans: ReturnType<typeof span>[]) => ({
+      resource: { attributes: [kv('service.name', service)] },
+      scopeSpans: [{ spans }],
+    });
+    const spans = spansOf({
+      resourceSpans: [
+        resource('gateway', [
+          span('http', 'click', 2, 1000, 1010),
+          span('send', 'http', 4, 1002, 1004, 'orders'),
+        ]),
+        resource('storefront-web', [span('click', '', 1, 999, 1011)]),
+        resource('inventory', [span('process', 'send', 5, 1009, 1012, 'orders')]),
+      ],
+    });
+    expect(spans.map((s) => [s.spanId, s.depth])).toEqual([
+      ['click', 0],
+      ['http', 1],
+      ['send', 2],
+      ['process', 3],
+    ]);
+    expect(ancestry(spans, 'process').map((s) => s.service)).toEqual([
+      'inventory',
+      'gateway',
+      'gateway',
+      'storefront-web',
+    ]);
+    expect(hopsOf(spans)).toEqual([{ topic: 'orders', service: 'inventory', queueMs: 5 }]);
   });
 });

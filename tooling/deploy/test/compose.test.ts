@@ -149,6 +149,18 @@ describe('docker-compose.yml consistency', () => {
     for (const name of probedServices) expect(probed(name), name).toBe(listening[name]);
   });
 
+  it('sends the browser’s spans through the store’s server to the collector, which opens no CORS', () => {
+    const collector = parse(
+      readFileSync(join(root, 'observability/config/otel-collector.yaml'), 'utf8'),
+    ) as { receivers: { otlp: { protocols: { http: Record<string, unknown> } } } };
+    const http = collector.receivers.otlp.protocols.http;
+    expect(env('storefront').BROWSER_OTLP_ENDPOINT).toBe(
+      `http://otel-collector:${String(http.endpoint).split(':').pop()}`,
+    );
+    expect(http.cors, 'no CORS on the collector’s OTLP/HTTP receiver').toBeUndefined();
+    expect(env('storefront').CONSOLE_API_URL).toBe(`http://console:${env('console').CONSOLE_PORT}`);
+  });
+
   it('creates exactly the topics of the topic catalog', () => {
     const command = ([] as string[])
       .concat(compose.services['kafka-init']!.command ?? [])

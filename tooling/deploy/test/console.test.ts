@@ -59,7 +59,7 @@ function startStorefront(overrides: Record<string, string>) {
 }
 
 describe('the store in the full stack', () => {
-  it('offers the journey page both the console and Grafana, at their published ports', async () => {
+  it('offers the journey page both the console and Grafana, at their published ports, and browser telemetry', async () => {
     // Its Compose environment as it is, on a free loopback port instead of 3001.
     const store = startStorefront({ PORT: '0', HOST: '127.0.0.1' });
     try {
@@ -76,6 +76,8 @@ describe('the store in the full stack', () => {
       expect(await response.json()).toEqual({
         consoleUrl: `http://localhost:${hostPort('console')}`,
         grafanaUrl: `http://localhost:${hostPort('grafana')}`,
+        // BROWSER_OTLP_ENDPOINT is set: the page loads the Web SDK and sends through the store.
+        telemetry: true,
       });
     } finally {
       store.child.kill('SIGTERM');

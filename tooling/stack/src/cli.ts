@@ -86,6 +86,7 @@ WebStore is running.
   API docs     ${urls.gateway}/docs
   Metrics      ${urls.gateway}/metrics  ${urls.inventory}/metrics  ${urls.payment}/metrics  ${urls.analytics}/metrics
   OTLP         services export to ${stack.otlpEndpoint}; the console receives on gRPC :${DEV_PORTS.otlpGrpc} and HTTP :${DEV_PORTS.otlpHttp}
+               (the store's page sends its spans to the store, which forwards them to ${stack.consoleOtlpHttp ?? 'nowhere'})
   Kafka        ${stack.kafkaBrokers}${kafkaBrokers ? '' : ' (embedded broker)'}
   Logs         ${join(stack.dataDir, 'logs')}/<service>.log
   Alerts       ${

@@ -34,7 +34,8 @@ export interface StackOptions {
   /**
    * Start the WebStore Console first (UI/API, OTLP gRPC and HTTP receivers, data under
    * `<dataDir>/console`) and point every service's OTEL_EXPORTER_OTLP_ENDPOINT at it, unless
-   * `otlpEndpoint` names another receiver.
+   * `otlpEndpoint` names another receiver. The store's server then forwards the browser's spans
+   * to the console's OTLP/HTTP receiver (BROWSER_OTLP_ENDPOINT).
    */
   console?: boolean;
   /** false sets OTEL_SDK_DISABLED=true everywhere. */
@@ -274,6 +275,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       };
       if (otlpEndpoint) env.OTEL_EXPORTER_OTLP_ENDPOINT = otlpEndpoint;
       if (urls.console) env.CONSOLE_URL = urls.console;
+      // The store's server forwards the browser's spans (OTLP/JSON) to the console's HTTP receiver.
+      if (name === 'storefront' && consoleOtlpHttp) env.BROWSER_OTLP_ENDPOINT ??= consoleOtlpHttp;
       if (options.telemetry === false) env.OTEL_SDK_DISABLED = 'true';
       return env;
     };
