@@ -129,6 +129,22 @@ export const metricsCatalog = {
     labels: ['topic', 'group', 'partition'],
     emittedBy: ['any'],
   },
+  consumerRebalances: {
+    name: 'webstore_consumer_rebalances',
+    kind: 'counter',
+    description:
+      'Times a consumer instance joined its group with a new assignment (start, a replica coming or going, a lost member).',
+    labels: ['group', 'service_instance_id'],
+    emittedBy: ['any'],
+  },
+  consumerAssignedPartitions: {
+    name: 'webstore_consumer_assigned_partitions',
+    kind: 'gauge',
+    description:
+      'Partitions of a topic assigned to a consumer instance now (0 while its group rebalances).',
+    labels: ['group', 'topic', 'service_instance_id'],
+    emittedBy: ['any'],
+  },
   consumerQueueTime: {
     name: 'webstore_consumer_queue_time_seconds',
     kind: 'histogram',

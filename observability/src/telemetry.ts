@@ -19,6 +19,7 @@ import type { TelemetryConfig } from './config.js';
 import { onFinalShutdown } from './lifecycle.js';
 import { RedactingSpanProcessor } from './redact.js';
 import { metricsCatalog } from './metrics-catalog.js';
+import { serviceInstanceId } from './instance.js';
 import { findServiceIdentity } from './service-identity.js';
 import { setTelemetryState } from './telemetry-state.js';
 
@@ -79,6 +80,7 @@ export function startTelemetry({ config, entry = process.argv[1] }: StartTelemet
     resourceFromAttributes({
       'service.name': fallbackName,
       'deployment.environment': 'local',
+      'service.instance.id': serviceInstanceId(),
       ...(identity.version ? { 'service.version': identity.version } : {}),
     }),
   );

@@ -136,7 +136,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     baseMs: options.retry?.baseMs,
   });
   // Half the session timeout without a fetch or heartbeat answer: the broker is gone.
-  let membership = trackMembership(consumer, log, groupId, sessionTimeout / 2);
+  let membership = trackMembership(consumer, log, groupId, sessionTimeout / 2, metrics);
   // Paused by an operator (a rewind moves the group's offsets, which needs the group empty).
   let paused: { since: string } | undefined;
   let switching: Promise<void> = Promise.resolve();
@@ -398,7 +398,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
       switching = switching.then(async () => {
         if (!paused) return;
         consumer = newConsumer();
-        membership = trackMembership(consumer, log, groupId, sessionTimeout / 2);
+        membership = trackMembership(consumer, log, groupId, sessionTimeout / 2, metrics);
         await runConsumer();
         paused = undefined;
         log.info({ group: groupId }, 'consumer resumed by an operator: joining the group');

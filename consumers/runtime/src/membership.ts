@@ -2,8 +2,13 @@
 // A member is one that has joined (GROUP_JOIN) and has not since started a rebalance, crashed or
 // stopped, and that has heard from the broker recently (a fetch or a heartbeat): while the broker
 // is down kafkajs emits nothing for a long time, but the group has forgotten the member by then.
+// Rebalances are made visible here too: each join is logged with the partitions this instance now
+// owns and counted (webstore_consumer_rebalances_total), and the partitions it owns per topic are
+// a gauge (webstore_consumer_assigned_partitions), set to 0 while the group rebalances.
 import type { Consumer } from 'kafkajs';
+import { serviceInstanceId } from '@webstore/observability/instance';
 import type { Logger } from '@webstore/observability/logger';
+import type { WebstoreMetrics } from '@webstore/observability/metrics';
 
 export type MembershipState =
   'joining' | 'member' | 'rebalancing' | 'crashed' | 'stopped' | 'paused';
@@ -25,14 +30,31 @@ export function trackMembership(
   log: Logger,
   groupId: string,
   staleAfterMs: number,
+  metrics?: WebstoreMetrics,
 ): Membership {
+  const instance = serviceInstanceId();
+  let owned: Record<string, number[]> = {};
+  const recordOwned = (assignment: Record<string, number[]>) => {
+    for (const topic of new Set([...Object.keys(owned), ...Object.keys(assignment)]))
+      metrics?.consumerAssignedPartitions.record(assignment[topic]?.length ?? 0, {
+        group: groupId,
+        topic,
+        service_instance_id: instance,
+      });
+    owned = assignment;
+  };
   let state: MembershipState = 'joining';
   let detail: string | undefined = 'not joined yet';
   let lastContact = 0;
   const { events } = consumer;
   const leave = (next: MembershipState, why: string) => {
-    if (state === 'member')
-      log.warn({ group: groupId, state: next, reason: why }, 'left consumer group');
+    if (state === 'member') {
+      log.warn(
+        { group: groupId, instance, state: next, reason: why, revoked: owned },
+        'left consumer group',
+      );
+      recordOwned({});
+    }
     state = next;
     detail = why;
   };
@@ -42,10 +64,13 @@ export function trackMembership(
     state = 'member';
     detail = undefined;
     contact();
+    const assignment = e.payload.memberAssignment;
     log.info(
-      { group: groupId, memberId: e.payload.memberId, assignment: e.payload.memberAssignment },
+      { group: groupId, instance, memberId: e.payload.memberId, assignment, previous: owned },
       'joined consumer group',
     );
+    metrics?.consumerRebalances.add(1, { group: groupId, service_instance_id: instance });
+    recordOwned(assignment);
   });
   consumer.on(events.HEARTBEAT, contact);
   consumer.on(events.FETCH, contact);

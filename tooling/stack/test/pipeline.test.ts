@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decidePayment } from '@webstore/payment';
-import { productById, TOPICS } from '@webstore/schemas';
+import { productById, SAGA_PARTITIONS, TOPICS } from '@webstore/schemas';
 import { startOtlpReceiver, waitFor, type FlatSpan, type OtlpReceiver } from '@webstore/testkit';
 import { startStack, type Stack } from '../src/stack.js';
 import { expectAnalyticsLinks, seedThatDeclines } from './pipeline-helpers.js';
@@ -385,5 +385,16 @@ describe('delivery guarantees', () => {
       const outcomes = await client.eventsFor(TOPICS.payments, o.orderId);
       expect(outcomes, `payment outcomes of ${o.orderId}`).toHaveLength(1);
     }
+    // The restarted instance says what it owns: it joined the group (a rebalance) and holds every
+    // partition of the topic it reads.
+    const owned = { group: 'payment', topic: TOPICS.inventory };
+    expect(
+      await client.metricValue(stack.urls.payment, 'webstore_consumer_assigned_partitions', owned),
+    ).toBe(SAGA_PARTITIONS);
+    expect(
+      await client.metricValue(stack.urls.payment, 'webstore_consumer_rebalances_total', {
+        group: 'payment',
+      }),
+    ).toBeGreaterThanOrEqual(1);
   });
 });
