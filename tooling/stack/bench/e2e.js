@@ -394,6 +394,26 @@ report.sustainable = Object.fromEntries(
 );
 delete report.at;
 
+// The performance goals, printed beside what was reached (nothing asserts them). Each one is
+// judged only when the run measured what it needs (the search, the 200/s run with telemetry on).
+const at200 = RATE === 200 ? report.at200 : undefined;
+const goal = (target, reached, met) => ({ target, reached, met: reached == null ? null : met });
+const { on: sustainedOn, off: sustainedOff } = report.sustainable;
+report.goals = {
+  sustainableOn: goal('≥ 400 orders/s (1,000 the aim)', sustainedOn ?? null, sustainedOn >= 400),
+  onVersusOff: goal(
+    '≥ 0.8 × telemetry off',
+    sustainedOn != null && sustainedOff ? Number((sustainedOn / sustainedOff).toFixed(2)) : null,
+    sustainedOn >= 0.8 * sustainedOff,
+  ),
+  p99At200On: goal('≤ 100 ms', at200?.on?.p99 ?? null, at200?.on?.p99 <= 100),
+  lostOrDoubledAt200On: goal(
+    '0',
+    at200?.on ? at200.on.lost + at200.on.doubled : null,
+    at200?.on?.lost + at200?.on?.doubled === 0,
+  ),
+};
+
 if (values.json) console.log(JSON.stringify(report, null, 2));
 else {
   console.log(`\nend-to-end: ${report.measured}`);
@@ -419,6 +439,12 @@ else {
         Object.entries(report.sustainable)
           .map(([m, r]) => `telemetry ${m} ${r} orders/s`)
           .join(', '),
+    );
+  console.log('goals:');
+  for (const [name, g] of Object.entries(report.goals))
+    console.log(
+      `  ${name}: ${g.target}; reached ${g.reached ?? 'n/a (not measured, or nothing to compare)'}` +
+        (g.met == null ? '' : g.met ? ' — met' : ' — not met'),
     );
 }
 process.exit(0);
