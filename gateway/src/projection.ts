@@ -1,10 +1,10 @@
 // The order-status projection: it reads the orders, inventory and payments topics and answers
 // "where is my order", live stock, and the SSE journey. Its read model lives in the gateway's state
 // store (orders, stock levels from inventory's events, purchase histories, event ids seen), the
-// messages of a turn of the event loop applied in one transaction, so a restart resumes from the group's committed offsets and
-// a redelivered message changes nothing. An accepted order is recorded the moment the gateway has
-// published it, so it can be read at once. Ready once caught up with the end of each partition as
-// it was at start.
+// messages of a turn of the event loop applied in one transaction, so a restart resumes from the
+// group's committed offsets and a redelivered message changes nothing. An accepted order is
+// recorded the moment the gateway has published it, so it can be read at once. Ready once caught
+// up with the end of each partition as it was at start.
 import { EventEmitter } from 'node:events';
 import { writtenPerTurn, type StateStore } from '@webstore/consumer-runtime/store';
 import type { WebstoreMetrics } from '@webstore/observability/metrics';
@@ -130,17 +130,18 @@ export class OrderProjection extends EventEmitter {
     this.applyAll([{ event, meta }]);
   }
 
+  private readonly writeInTurn = writtenPerTurn<{ event: DecodedEvent; meta: EventMeta }>(
+    (items) => this.applyAll(items),
+    ({ event, meta }) => this.apply(event, meta),
+  );
+
   /**
    * Applies an event together with the others handed over in the same turn of the event loop (one
    * transaction for all of them); resolves once it is applied.
    */
-  readonly applyInTurn: (event: DecodedEvent, meta: EventMeta) => Promise<void> = (() => {
-    const write = writtenPerTurn<{ event: DecodedEvent; meta: EventMeta }>(
-      (items) => this.applyAll(items),
-      ({ event, meta }) => this.apply(event, meta),
-    );
-    return (event: DecodedEvent, meta: EventMeta) => write({ event, meta });
-  })();
+  applyInTurn(event: DecodedEvent, meta: EventMeta): Promise<void> {
+    return this.writeInTurn({ event, meta });
+  }
 
   /** Applies consumed events in one transaction, in the order given; then tells the listeners. */
   applyAll(batch: { event: DecodedEvent; meta: EventMeta }[]): void {
