@@ -211,6 +211,7 @@ describe('a message slower than the session timeout', () => {
       handlers: { PaymentAuthorized: () => void (handled += 1) },
     });
     let started = false;
+    let stopped = false;
     const probe = setInterval(() => {
       const status = service.membership();
       if (started && !status.inGroup) notReady.push(`${status.state}: ${status.detail}`);
@@ -240,6 +241,12 @@ describe('a message slower than the session timeout', () => {
         message: 'the consumer in its group',
       });
       started = true;
+      // The broker appends its trace through a write stream: the join is in the file a moment
+      // after the member has it.
+      await waitFor(() => generations().length > 0, {
+        timeoutMs: 5_000,
+        message: "the group's join in the broker's protocol trace",
+      });
       const joinsBefore = generations();
       await waitFor(
         async () => {
@@ -259,12 +266,19 @@ describe('a message slower than the session timeout', () => {
       expect(groups[0]!.state).toBe('Stable');
       expect(handled).toBe(1);
       expect(notReady).toEqual([]);
-      // No rejoin while the 8 s message was in progress: the same generation throughout.
-      expect(generations()).toEqual(joinsBefore);
-    } finally {
+      // No rejoin while the 8 s message was in progress: the same generation throughout. Read
+      // once the broker has stopped, so its trace is complete on disk.
       clearInterval(probe);
       await service.stop();
       await broker.stop();
+      stopped = true;
+      expect(generations()).toEqual(joinsBefore);
+    } finally {
+      clearInterval(probe);
+      if (!stopped) {
+        await service.stop();
+        await broker.stop();
+      }
     }
   }, 90_000);
 });
