@@ -79,6 +79,22 @@ export const dashboards = [
         legend: '{{group}} ← {{topic}}',
       },
       {
+        title: 'Lag per partition and owning instance (messages)',
+        expr: 'max by (group, topic, partition, service_instance_id) (webstore_consumer_lag_messages)',
+        legend: '{{group}} ← {{topic}}/{{partition}} @ {{service_instance_id}}',
+      },
+      {
+        title: 'Partitions owned per instance (a rebalance moves them)',
+        expr: 'sum by (group, service_instance_id) (webstore_consumer_assigned_partitions)',
+        legend: '{{group}} @ {{service_instance_id}}',
+      },
+      {
+        title: 'Rebalances (joins) per instance, last 15 min',
+        type: 'stat',
+        expr: 'sum by (group, service_instance_id) (increase(webstore_consumer_rebalances_total[15m]))',
+        legend: '{{group}} @ {{service_instance_id}}',
+      },
+      {
         title: 'Queue time p95 by group',
         expr: `histogram_quantile(0.95, sum by (le, group) (${rate('webstore_consumer_queue_time_seconds_bucket')}))`,
         legend: '{{group}}',

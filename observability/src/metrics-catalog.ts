@@ -6,7 +6,10 @@
 // unit suffix (`_seconds`), no OTel `unit` is set (so nothing appends one), and counters are named
 // without `_total` (both paths append it). `prometheusName()` gives the name as Prometheus shows it.
 
-export type MetricKind = 'counter' | 'histogram' | 'gauge' | 'updown';
+// 'observed-gauge': a gauge exported from the latest snapshot its owner set, so a series left out
+// of the snapshot (a partition this instance no longer owns) stops being exported instead of
+// repeating its last value.
+export type MetricKind = 'counter' | 'histogram' | 'gauge' | 'observed-gauge' | 'updown';
 
 export interface MetricSpec {
   /** OTel instrument name, which is also the Prometheus base name. */
@@ -124,9 +127,10 @@ export const metricsCatalog = {
   },
   consumerLag: {
     name: 'webstore_consumer_lag_messages',
-    kind: 'gauge',
-    description: 'Messages between a group’s position and the partition’s high watermark.',
-    labels: ['topic', 'group', 'partition'],
+    kind: 'observed-gauge',
+    description:
+      'Messages between a group’s position and the partition’s high watermark, reported by the instance that owns the partition.',
+    labels: ['topic', 'group', 'partition', 'service_instance_id'],
     emittedBy: ['any'],
   },
   consumerRebalances: {

@@ -13,7 +13,8 @@ describe('createMetrics', () => {
         string,
         unknown
       >;
-      const method = spec.kind === 'counter' ? 'add' : 'record';
+      const method =
+        spec.kind === 'counter' ? 'add' : spec.kind === 'observed-gauge' ? 'replace' : 'record';
       expect(typeof instrument[method], key).toBe('function');
     }
   });

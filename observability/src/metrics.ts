@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   metrics,
+  type Attributes,
   type Counter,
   type Gauge,
   type Histogram,
@@ -23,13 +24,20 @@ export type LabelsOf<K extends MetricKey> = Partial<
   Record<Catalog[K]['labels'][number], string | number | boolean>
 >;
 
+/** An observed gauge: each collection exports exactly the points of the latest `replace`. */
+export interface ObservedGauge<A> {
+  replace(points: readonly { value: number; attributes: A }[]): void;
+}
+
 type InstrumentOf<Kind extends MetricKind, A extends LabelsOf<MetricKey>> = Kind extends 'counter'
   ? Counter<A>
   : Kind extends 'histogram'
     ? Histogram<A>
     : Kind extends 'gauge'
       ? Gauge<A>
-      : UpDownCounter<A>;
+      : Kind extends 'observed-gauge'
+        ? ObservedGauge<A>
+        : UpDownCounter<A>;
 
 export type WebstoreMetrics = {
   readonly [K in MetricKey]: InstrumentOf<Catalog[K]['kind'], LabelsOf<K>>;
@@ -60,6 +68,16 @@ export function createMetrics(): WebstoreMetrics {
       case 'gauge':
         result[key] = meter.createGauge(spec.name, options);
         break;
+      case 'observed-gauge': {
+        let points: readonly { value: number; attributes: Attributes }[] = [];
+        meter.createObservableGauge(spec.name, options).addCallback((observer) => {
+          for (const { value, attributes } of points) observer.observe(value, attributes);
+        });
+        result[key] = {
+          replace: (next: typeof points) => void (points = next),
+        } satisfies ObservedGauge<Attributes>;
+        break;
+      }
       default:
         result[key] = meter.createUpDownCounter(spec.name, options);
     }

@@ -14,6 +14,7 @@ import { kafkaRouter } from './kafka.js';
 import type { KafkaAccess } from './kafka-client.js';
 import { alertsRouter } from './alerts.js';
 import { logsRouter } from './logs.js';
+import { ownershipRouter } from './ownership.js';
 import { metricsRouter } from './metrics.js';
 import { problemMiddleware } from './problem.js';
 import { replaysRouter } from './replays.js';
@@ -75,7 +76,8 @@ export function createApp(deps: AppDeps): Koa & { closeReplays(): void } {
       : undefined;
   app.closeReplays = () => replays?.close();
   for (const router of [
-    ...(deps.kafka ? [kafkaRouter(deps.kafka)] : []),
+    ...(deps.kafka ? [kafkaRouter(deps.kafka, deps.logs)] : []),
+    ownershipRouter(deps.logs),
     ...(replays ? [replays] : []),
     operationsRouter(deps),
     tracesRouter(deps.traces),

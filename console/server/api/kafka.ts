@@ -1,5 +1,5 @@
 // Read-only Kafka browser: GET /api/kafka/topics, /api/kafka/topics/:topic/messages and
-// /api/kafka/groups (state, members, assignment, committed offsets, lag).
+// /api/kafka/groups (state, members with their instance, assignment, committed offsets, lag).
 import Router from '@koa/router';
 import kafkajs from 'kafkajs';
 import {
@@ -12,7 +12,9 @@ import {
   type WindowMessage,
 } from '@webstore/replay';
 import { allTopics, headerString } from '@webstore/schemas';
+import type { LogQueries } from '../store/logs.js';
 import type { KafkaAccess } from './kafka-client.js';
+import { memberInstances } from './ownership.js';
 import { integer, time } from './params.js';
 import { Problem } from './problem.js';
 import { toProblem } from './replays.js';
@@ -43,7 +45,7 @@ function decodeMessage(m: WindowMessage) {
   };
 }
 
-export function kafkaRouter(kafka: KafkaAccess): Router {
+export function kafkaRouter(kafka: KafkaAccess, logs: LogQueries): Router {
   const router = new Router();
   const catalog = new Map(allTopics().map((t) => [t.name, t]));
 
@@ -149,6 +151,7 @@ export function kafkaRouter(kafka: KafkaAccess): Router {
       groups: await Promise.all(
         described.map(async (g) => {
           const lag = (await groupLag(admin, g.groupId, topics)).filter((l) => l.committed >= 0);
+          const instances = memberInstances(logs, g.groupId);
           return {
             groupId: g.groupId,
             state: g.state,
@@ -157,6 +160,8 @@ export function kafkaRouter(kafka: KafkaAccess): Router {
               memberId: m.memberId,
               clientId: m.clientId,
               clientHost: m.clientHost,
+              // The member's service.instance.id, from the join it logged (null if unheard of).
+              instance: instances.get(m.memberId) ?? null,
               assignment:
                 m.memberAssignment.length > 0
                   ? (kafkajs.AssignerProtocol.MemberAssignment.decode(m.memberAssignment)

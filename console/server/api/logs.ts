@@ -1,4 +1,4 @@
-// GET /api/logs: log records by trace, span, service, minimum severity, text and time.
+// GET /api/logs: log records by trace, span, service, minimum severity, event name, text and time.
 import Router from '@koa/router';
 import type { LogQueries } from '../store/logs.js';
 import { cursor, integer, msToNs, optionalHexId, param, time } from './params.js';
@@ -40,6 +40,7 @@ export function logsRouter(logs: LogQueries): Router {
       service: param(ctx, 'service'),
       minSeverity: severityParam(param(ctx, 'severity')),
       q: param(ctx, 'q'),
+      eventNames: param(ctx, 'event')?.split(','),
       fromNs: from === undefined ? undefined : msToNs(from),
       toNs: to === undefined ? undefined : msToNs(to),
       limit: integer(ctx, 'limit', { min: 1, max: 5000, fallback: 100 })!,

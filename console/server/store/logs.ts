@@ -12,6 +12,7 @@ export interface LogEntry {
   service: string;
   traceId: string | null;
   spanId: string | null;
+  eventName: string;
   attributes: Record<string, unknown>;
   resource: Record<string, unknown>;
   scope: { name: string; version?: string };
@@ -26,6 +27,8 @@ export interface LogFilter {
   fromNs?: bigint;
   toNs?: bigint;
   ids?: number[];
+  /** OpenTelemetry event names (the record's event_name), any of them. */
+  eventNames?: string[];
   limit: number;
   before?: { timeNs: bigint; id: number };
 }
@@ -40,6 +43,7 @@ interface LogRow {
   service: string;
   trace_id: string | null;
   span_id: string | null;
+  event_name: string;
   resource_json: string;
   scope_json: string;
 }
@@ -66,6 +70,11 @@ function build(filter: LogFilter): { sql: string; params: unknown[] } {
   if (filter.toNs !== undefined) add('l.time_ns <= ?', filter.toNs);
   if (filter.ids !== undefined)
     add(`l.id IN (${filter.ids.map(() => '?').join(',') || 'NULL'})`, ...filter.ids);
+  if (filter.eventNames !== undefined)
+    add(
+      `l.event_name IN (${filter.eventNames.map(() => '?').join(',') || 'NULL'})`,
+      ...filter.eventNames,
+    );
   if (filter.q) {
     // LIKE is case-insensitive for ASCII; the pattern's own wildcards are escaped.
     const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -76,7 +85,7 @@ function build(filter: LogFilter): { sql: string; params: unknown[] } {
     );
   }
   const sql = `SELECT l.id, l.time_ns, l.severity_number, l.severity_text, l.body_json,
-      l.attributes_json, l.service, l.trace_id, l.span_id, r.json AS resource_json, c.json AS scope_json
+      l.attributes_json, l.service, l.trace_id, l.span_id, l.event_name, r.json AS resource_json, c.json AS scope_json
     FROM logs l JOIN resources r ON r.id = l.resource_id JOIN scopes c ON c.id = l.scope_id
     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY l.time_ns DESC, l.id DESC LIMIT ?`;
@@ -95,6 +104,7 @@ function entry(row: LogRow): LogEntry {
     service: row.service,
     traceId: row.trace_id,
     spanId: row.span_id,
+    eventName: row.event_name,
     attributes: plainAttributes(JSON.parse(row.attributes_json) as KeyValue[]),
     resource: plainAttributes(
       (JSON.parse(row.resource_json) as { attributes: KeyValue[] }).attributes,

@@ -109,6 +109,7 @@ CREATE INDEX IF NOT EXISTS logs_time ON logs (time_ns);
 CREATE INDEX IF NOT EXISTS logs_trace ON logs (trace_id, time_ns) WHERE trace_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS logs_service_time ON logs (service, time_ns);
 CREATE INDEX IF NOT EXISTS logs_severity_time ON logs (severity_number, time_ns);
+CREATE INDEX IF NOT EXISTS logs_event_time ON logs (event_name, time_ns) WHERE event_name != '';
 
 CREATE TABLE IF NOT EXISTS metrics (
   name TEXT PRIMARY KEY,

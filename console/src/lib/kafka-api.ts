@@ -37,10 +37,25 @@ export interface GroupInfo {
     memberId: string;
     clientId: string;
     clientHost: string;
+    /** The member's service.instance.id, from the join it logged (null if the console has not heard it). */
+    instance: string | null;
     assignment: Record<string, number[]>;
   }[];
   offsets: GroupOffset[];
   lag: number;
+}
+
+/** One join or leave of a consumer instance (GET /api/kafka/groups/:groupId/history). */
+export interface OwnershipChange {
+  time: string;
+  event: 'joined' | 'left';
+  service: string;
+  instance: string | null;
+  memberId: string | null;
+  assignment: Record<string, number[]>;
+  previous: Record<string, number[]>;
+  state?: string;
+  reason?: string;
 }
 
 export interface PartitionPlan {
@@ -157,6 +172,12 @@ export const kafkaApi = {
       signal,
     ),
   groups: (signal?: AbortSignal) => get<{ groups: GroupInfo[] }>('/api/kafka/groups', {}, signal),
+  groupHistory: (groupId: string, signal?: AbortSignal) =>
+    get<{ groupId: string; changes: OwnershipChange[] }>(
+      `/api/kafka/groups/${encodeURIComponent(groupId)}/history`,
+      {},
+      signal,
+    ),
   replay: (request: ReplayRequest) => post<ReplayAnswer>('/api/admin/replays', request),
   replays: (signal?: AbortSignal) =>
     get<{ replays: ReplayRecord[] }>('/api/admin/replays', {}, signal, authorized()),

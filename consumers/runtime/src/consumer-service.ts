@@ -23,6 +23,7 @@ import {
   type EventInput,
   type EventName,
 } from '@webstore/schemas';
+import { serviceInstanceId } from '@webstore/observability/instance';
 import type { Logger } from '@webstore/observability/logger';
 import type { WebstoreMetrics } from '@webstore/observability/metrics';
 import { createDelivery, type MessageScope } from './delivery.js';
@@ -306,25 +307,39 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     metrics.consumerProcessDuration.record((performance.now() - started) / 1000, labels);
   }
 
+  // Lag is reported by the instance that owns the partition, labelled with its service.instance.id,
+  // so replicas do not report each other's partitions twice and a partition follows its owner. A
+  // consumer paused by an operator keeps reporting what it owned: its lag is the one growing.
+  const instance = serviceInstanceId();
+  let reporting: Record<string, number[]> = {};
   async function recordLag(): Promise<void> {
-    for (const topic of topics) {
+    if (!paused) reporting = membership.owned();
+    const points: { value: number; attributes: Record<string, string> }[] = [];
+    for (const [topic, partitions] of Object.entries(reporting)) {
+      if (partitions.length === 0) continue;
       const [high, committed] = await Promise.all([
         admin.fetchTopicOffsets(topic),
         admin.fetchOffsets({ groupId, topics: [topic] }),
       ]);
-      for (const { partition, offset } of committed[0]?.partitions ?? []) {
-        const hwm = Number(high.find((h) => h.partition === partition)?.high ?? 0);
+      for (const partition of partitions) {
+        const watermarks = high.find((h) => h.partition === partition);
+        const offset = committed[0]?.partitions.find((p) => p.partition === partition)?.offset;
         const position =
-          Number(offset) < 0
-            ? Number(high.find((h) => h.partition === partition)?.low ?? 0)
+          offset === undefined || Number(offset) < 0
+            ? Number(watermarks?.low ?? 0)
             : Number(offset);
-        metrics.consumerLag.record(Math.max(0, hwm - position), {
-          topic,
-          group: groupId,
-          partition: String(partition),
+        points.push({
+          value: Math.max(0, Number(watermarks?.high ?? 0) - position),
+          attributes: {
+            topic,
+            group: groupId,
+            partition: String(partition),
+            service_instance_id: instance,
+          },
         });
       }
     }
+    metrics.consumerLag.replace(points);
   }
 
   async function runConsumer(): Promise<void> {

@@ -7,6 +7,7 @@
 // a gauge (webstore_consumer_assigned_partitions), set to 0 while the group rebalances.
 import type { Consumer } from 'kafkajs';
 import { serviceInstanceId } from '@webstore/observability/instance';
+import { EVENT_NAME_FIELD, LOG_EVENTS } from '@webstore/observability/log-events';
 import type { Logger } from '@webstore/observability/logger';
 import type { WebstoreMetrics } from '@webstore/observability/metrics';
 
@@ -22,6 +23,8 @@ export interface MembershipStatus {
 
 export interface Membership {
   status(): MembershipStatus;
+  /** Partitions per topic this instance owns now (none while it is out of its group). */
+  owned(): Record<string, number[]>;
 }
 
 /** Tracks `consumer`'s membership; `staleAfterMs` without a fetch or heartbeat answer counts as out. */
@@ -50,7 +53,14 @@ export function trackMembership(
   const leave = (next: MembershipState, why: string) => {
     if (state === 'member') {
       log.warn(
-        { group: groupId, instance, state: next, reason: why, revoked: owned },
+        {
+          [EVENT_NAME_FIELD]: LOG_EVENTS.groupLeft,
+          group: groupId,
+          instance,
+          state: next,
+          reason: why,
+          revoked: owned,
+        },
         'left consumer group',
       );
       recordOwned({});
@@ -66,7 +76,14 @@ export function trackMembership(
     contact();
     const assignment = e.payload.memberAssignment;
     log.info(
-      { group: groupId, instance, memberId: e.payload.memberId, assignment, previous: owned },
+      {
+        [EVENT_NAME_FIELD]: LOG_EVENTS.groupJoined,
+        group: groupId,
+        instance,
+        memberId: e.payload.memberId,
+        assignment,
+        previous: owned,
+      },
       'joined consumer group',
     );
     metrics?.consumerRebalances.add(1, { group: groupId, service_instance_id: instance });
@@ -84,6 +101,7 @@ export function trackMembership(
   consumer.on(events.STOP, () => leave('stopped', 'the consumer stopped'));
 
   return {
+    owned: () => owned,
     status() {
       if (state !== 'member') return { inGroup: false, state, detail };
       const silentMs = Date.now() - lastContact;

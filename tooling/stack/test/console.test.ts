@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOPICS } from '@webstore/schemas';
+import { SAGA_PARTITIONS, TOPICS } from '@webstore/schemas';
 import { waitFor } from '@webstore/testkit';
 import { startStack, type Stack } from '../src/stack.js';
 
@@ -167,6 +167,72 @@ describe('the stack with the console as its OTLP endpoint', () => {
     );
     expect(logs.every((l) => l.traceId === traceId)).toBe(true);
     expect(logs.map((l) => l.body)).toContain('stock reserved');
+  });
+
+  it('shows which instance owns which partitions, and the change when payment restarts', async () => {
+    interface Change {
+      event: 'joined' | 'left';
+      instance: string | null;
+      assignment: Record<string, number[]>;
+      previous: Record<string, number[]>;
+      state?: string;
+    }
+    interface Groups {
+      groups: { groupId: string; members: { instance: string | null }[] }[];
+    }
+    const history = async () =>
+      (await api<{ changes: Change[] }>('/api/kafka/groups/payment/history')).body.changes;
+    const members = async () =>
+      (await api<Groups>('/api/kafka/groups')).body.groups
+        .find((g) => g.groupId === 'payment')
+        ?.members.map((m) => m.instance) ?? [];
+    const everyPartition = Array.from({ length: SAGA_PARTITIONS }, (_, p) => p);
+    const latestJoin = async () => (await history()).find((c) => c.event === 'joined');
+    let first: Change | undefined;
+    await waitFor(async () => (first = await latestJoin()) !== undefined, {
+      timeoutMs: 30_000,
+      message: "payment's join in the console's ownership history",
+    });
+    expect(first!.instance).toBeTruthy();
+    expect(first!.assignment[TOPICS.inventory]).toEqual(everyPartition);
+    expect(await members()).toEqual([first!.instance]);
+
+    await stack.stopService('payment');
+    await stack.startService('payment');
+    let changes: Change[] = [];
+    await waitFor(
+      async () => {
+        changes = await history();
+        return changes[0]?.event === 'joined' && changes[0].instance !== first!.instance;
+      },
+      {
+        timeoutMs: 30_000,
+        message: `a join by a new payment instance; have ${JSON.stringify(changes)}`,
+      },
+    );
+    const [joined] = changes;
+    // Newest first: the new instance owns every partition, the old one said what it gave up.
+    expect(joined!.assignment[TOPICS.inventory]).toEqual(everyPartition);
+    const left = changes.find((c) => c.event === 'left' && c.instance === first!.instance);
+    expect(left?.state).toBe('stopped');
+    expect(left?.previous[TOPICS.inventory]).toEqual(everyPartition);
+    await waitFor(async () => (await members()).join() === joined!.instance, {
+      timeoutMs: 15_000,
+      message: `the payment group's only member labelled ${joined!.instance}`,
+    });
+    // The metrics follow the owner: the new instance reports the partitions and their lag.
+    const series = async (name: string) =>
+      (
+        await api<{ series: { labels: Record<string, string> }[] }>(
+          `/api/metrics/query?name=${name}&fn=last&by=service_instance_id&where=group:payment&from=-30s`,
+        )
+      ).body.series.map((x) => x.labels.service_instance_id);
+    await waitFor(
+      async () =>
+        (await series('webstore_consumer_lag_messages')).includes(joined!.instance!) &&
+        (await series('webstore_consumer_assigned_partitions')).includes(joined!.instance!),
+      { timeoutMs: 30_000, message: `lag and owned partitions reported by ${joined!.instance}` },
+    );
   });
 
   it('receives the services’ metrics under the names Prometheus shows', async () => {

@@ -177,14 +177,23 @@ describe('console replay pages (real Chromium)', () => {
     expect(await topic.innerText()).toMatch(/0: 0–\d+/);
     await page.screenshot({ path: join(shots, 'kafka-topics.png'), fullPage: true });
     await page.getByRole('navigation').getByText('Groups').click();
-    const group = page
-      .locator('[data-testid="group-list"] tr[data-group]', { hasText: TOPICS.orders })
-      .first();
+    const group = page.locator('[data-testid="group-list"] tr[data-group="inventory"]');
     await group.waitFor();
+    expect(await group.innerText()).toContain(TOPICS.orders);
     await group.focus();
     await page.keyboard.press('Enter');
     await page.getByTestId('group-meta').waitFor();
     expect(await page.getByTestId('group-offsets').locator('tbody tr').count()).toBeGreaterThan(0);
+    // The member is named by its service.instance.id, and the history shows its join.
+    const joined = page.locator('[data-testid="group-history"] tr[data-event="joined"]').first();
+    await joined.waitFor();
+    const instance = await joined.getAttribute('data-instance');
+    expect(instance).toBeTruthy();
+    expect(await joined.innerText()).toContain(`owns ${TOPICS.orders}: 0, 1`);
+    await page
+      .getByRole('table', { name: 'Members' })
+      .locator(`tr[data-instance="${instance}"]`)
+      .waitFor();
     await page.screenshot({ path: join(shots, 'kafka-group.png'), fullPage: true });
     await page.getByRole('navigation').getByText('Dead letters').click();
     await page.getByText('No dead letters.').waitFor();
