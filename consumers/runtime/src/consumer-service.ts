@@ -48,6 +48,11 @@ export interface HandlerContext<N extends EventName = EventName> {
   /** The service's state: read and change it in `store.transaction`, before publishing. */
   store: StateStore;
   /**
+   * What `publish` attaches to a caused event (the causation id, and the synthetic and replay
+   * markers carried), for a step that publishes after the handler has returned.
+   */
+  causation: { causationId: string; headers?: Record<string, string> };
+  /**
    * Publishes an event caused by this one: causation header, synthetic and replay markers carried,
    * and an id derived from `businessKey` (default: the record key, i.e. the order id) and the
    * event name, so a step publishes the same id however often it runs.
@@ -262,6 +267,10 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
         ...(synthetic ? { webstore_synthetic: 'true' } : {}),
         ...(replayId ? { [REPLAY_HEADER]: replayId } : {}),
       };
+      const causation = {
+        causationId: event.id,
+        headers: Object.keys(carried).length > 0 ? carried : undefined,
+      };
       const ctx: HandlerContext = {
         event,
         topic,
@@ -271,12 +280,12 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
         replayId,
         log: replayId ? log.child({ replay: true, replayId }) : log,
         store,
+        causation,
         publish: (name, data, key, publishOptions) =>
           publisher.publish(name, data, {
             key,
             businessKey: publishOptions?.businessKey ?? key,
-            causationId: event.id,
-            headers: Object.keys(carried).length > 0 ? carried : undefined,
+            ...causation,
           }),
       };
       const failed = await delivery.runHandler(

@@ -4,9 +4,9 @@ import kafkajs from 'kafkajs';
 import { onShutdown } from '@webstore/observability/lifecycle';
 import { createLogger, type Logger } from '@webstore/observability/logger';
 import { createMetrics, type WebstoreMetrics } from '@webstore/observability/metrics';
-import { kafkajsLogCreator } from '@webstore/producer-client';
+import { kafkajsLogCreator, type Publisher } from '@webstore/producer-client';
 import { loadServiceConfig, type ServiceConfig } from './config.js';
-import { createConsumerService, type Handlers } from './consumer-service.js';
+import { createConsumerService, type ConsumerService, type Handlers } from './consumer-service.js';
 import { createManagementServer, type Faults } from './management-server.js';
 import { openStore, type StateStore } from './store.js';
 
@@ -25,10 +25,16 @@ export interface ServiceDefinition {
     metrics: WebstoreMetrics;
     env: NodeJS.ProcessEnv;
     store: StateStore;
+    /** The service's publisher, for work that publishes after its handler returned (available once the service exists). */
+    publisher: () => Publisher;
   }): {
     handlers: Handlers;
     /** Deletes settled state last changed before `cutoffMs` (called every minute). */
     evict?: (cutoffMs: number) => void;
+    /** Called once the consumer runs (e.g. to resume work recorded before a restart). */
+    start?: () => void;
+    /** Called on shutdown before the consumer stops. */
+    stop?: () => Promise<void>;
   };
 }
 
@@ -47,7 +53,19 @@ export async function runService(
   }
   const metrics = createMetrics();
   const store = openStore(`${config.dataDir}/state.db`);
-  const { handlers, evict } = definition.setup({ config, log, metrics, env, store });
+  let service: ConsumerService | undefined;
+  const publisher = () => {
+    if (!service) throw new Error(`${definition.name}: publisher used before the service exists`);
+    return service.publisher;
+  };
+  const { handlers, evict, start, stop } = definition.setup({
+    config,
+    log,
+    metrics,
+    env,
+    store,
+    publisher,
+  });
   if (evict) {
     const run = () => evict(Date.now() - config.stateRetentionMs);
     run();
@@ -61,7 +79,7 @@ export async function runService(
     logCreator: kafkajsLogCreator(log),
     retry: config.kafkaRetry,
   });
-  const service = createConsumerService({
+  service = createConsumerService({
     kafka,
     groupId: config.groupId ?? definition.name,
     topics: definition.topics,
@@ -89,8 +107,11 @@ export async function runService(
     () => new Promise<void>((resolve) => server.close(() => resolve())),
     'management server',
   );
-  onShutdown(() => service.stop(), 'kafka consumer');
+  if (stop) onShutdown(stop, `${definition.name} work in flight`);
+  const running = service;
+  onShutdown(() => running.stop(), 'kafka consumer');
   onShutdown(() => store.close(), 'state');
   await service.start();
+  start?.();
   log.info({ port: config.port, topics: definition.topics }, `${definition.name} started`);
 }
