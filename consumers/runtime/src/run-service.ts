@@ -53,11 +53,8 @@ export async function runService(
   }
   const metrics = createMetrics();
   const store = openStore(`${config.dataDir}/state.db`);
-  let service: ConsumerService | undefined;
-  const publisher = () => {
-    if (!service) throw new Error(`${definition.name}: publisher used before the service exists`);
-    return service.publisher;
-  };
+  // Bound late: the handlers are built before the service that runs them.
+  const publisher = () => service.publisher;
   const { handlers, evict, start, stop } = definition.setup({
     config,
     log,
@@ -79,7 +76,7 @@ export async function runService(
     logCreator: kafkajsLogCreator(log),
     retry: config.kafkaRetry,
   });
-  service = createConsumerService({
+  const service: ConsumerService = createConsumerService({
     kafka,
     groupId: config.groupId ?? definition.name,
     topics: definition.topics,
@@ -108,8 +105,7 @@ export async function runService(
     'management server',
   );
   if (stop) onShutdown(stop, `${definition.name} work in flight`);
-  const running = service;
-  onShutdown(() => running.stop(), 'kafka consumer');
+  onShutdown(() => service.stop(), 'kafka consumer');
   onShutdown(() => store.close(), 'state');
   await service.start();
   start?.();
