@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { openStore, type HandlerContext, type StateStore } from '@webstore/consumer-runtime';
+import {
+  createDelivery,
+  openStore,
+  type HandlerContext,
+  type StateStore,
+} from '@webstore/consumer-runtime';
 import { createLogger } from '@webstore/observability/logger';
 import { createMetrics } from '@webstore/observability/metrics';
-import type { Publisher } from '@webstore/producer-client';
+import { KafkaUnavailableError, type Publisher } from '@webstore/producer-client';
 import type { EventName } from '@webstore/schemas';
 import { waitFor } from '@webstore/testkit';
 import { createPayment } from './handlers.js';
@@ -45,7 +50,7 @@ function recorder(options: { failFirst?: number } = {}) {
     publish: async (name: EventName, data: unknown, opts: { causationId?: string }) => {
       if (failures > 0) {
         failures -= 1;
-        throw new Error('Kafka unreachable');
+        throw new KafkaUnavailableError('webstore.payments.v1', 'the broker is down');
       }
       sent.push({
         name,
@@ -70,10 +75,19 @@ function recorder(options: { failFirst?: number } = {}) {
 }
 
 function payment(store: StateStore, publisher: Publisher, latencyMs: number) {
-  return createPayment(store, createMetrics(), {
+  const metrics = createMetrics();
+  const delivery = createDelivery({
+    groupId: 'payment',
+    log,
+    metrics,
+    heartbeatIntervalMs: 1_000,
+    maxBackoffMs: 400,
+  });
+  return createPayment(store, metrics, {
     seed: 1,
     latencyMs,
     publisher: () => publisher,
+    untilKafkaTakesIt: delivery.untilKafkaTakesItLater,
     log,
   });
 }
@@ -150,5 +164,18 @@ describe('payment decisions per order', () => {
     expect(second.sent[0]!.via).toBe('answer');
     expect(after.inFlight()).toBe(0);
     await after.stop();
+  });
+
+  it('stops waiting for Kafka when it stops, and keeps the request for the next start', async () => {
+    const store = openStore();
+    const { sent, publisher, context } = recorder({ failFirst: Number.POSITIVE_INFINITY });
+    const p = payment(store, publisher, 0);
+    await p.handlers.StockReserved!(context(reservation));
+    await waitFor(() => store.table('payments').count() === 1, {
+      timeoutMs: 5_000,
+      message: 'the answer decided and waiting for Kafka',
+    });
+    await p.stop();
+    expect([sent, p.inFlight()]).toEqual([[], 1]);
   });
 });

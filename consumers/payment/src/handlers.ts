@@ -7,7 +7,12 @@
 // answer yields to it. Event ids derive from the order id, so a redelivered or duplicate cause, or
 // a resumed request, re-publishes the same outcome: nobody is ever charged twice.
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
-import type { HandlerContext, Handlers, StateStore } from '@webstore/consumer-runtime';
+import type {
+  ConsumerService,
+  HandlerContext,
+  Handlers,
+  StateStore,
+} from '@webstore/consumer-runtime';
 import type { Logger } from '@webstore/observability/logger';
 import type { WebstoreMetrics } from '@webstore/observability/metrics';
 import type { Publisher } from '@webstore/producer-client';
@@ -19,6 +24,8 @@ export interface PaymentOptions {
   latencyMs: number;
   /** Publishes an answer that arrives after its handler returned. */
   publisher: () => Publisher;
+  /** Retries that publish while Kafka is unreachable (the consumer runtime's). */
+  untilKafkaTakesIt: ConsumerService['untilKafkaTakesIt'];
   log: Logger;
 }
 
@@ -38,6 +45,8 @@ interface Authorization {
   requestedAt: number;
   dueAt: number;
   causation: HandlerContext['causation'];
+  /** The topic of the message that asked. */
+  topic: string;
   replayId?: string;
   /** The trace context of the message that asked (W3C headers), so the answer joins its trace. */
   carrier: Record<string, string>;
@@ -46,8 +55,6 @@ interface Authorization {
 type Send = <M extends EventName>(name: M, data: EventInput<M>) => Promise<unknown>;
 
 const tracer = trace.getTracer('@webstore/payment');
-const RETRY_FIRST_MS = 1_000;
-const RETRY_MAX_MS = 30_000;
 
 export interface Payment {
   handlers: Handlers;
@@ -68,7 +75,7 @@ export function createPayment(
   const requests = store.table<Authorization>('authorizations');
   const timers = new Map<string, { timer: NodeJS.Timeout; dueAt: number }>();
   const answering = new Set<Promise<void>>();
-  let stopped = false;
+  const stopping = new AbortController();
 
   /** Records `decision` unless the order was decided meanwhile; answers the recorded one. */
   function decide(
@@ -135,14 +142,14 @@ export function createPayment(
   }
 
   /** Answers the request at `dueAt` (or earlier, if it is already scheduled earlier). */
-  function schedule(orderId: string, dueAt: number, retryMs = RETRY_FIRST_MS) {
+  function schedule(orderId: string, dueAt: number) {
     const scheduled = timers.get(orderId);
-    if (stopped || (scheduled && scheduled.dueAt <= dueAt)) return;
+    if (stopping.signal.aborted || (scheduled && scheduled.dueAt <= dueAt)) return;
     if (scheduled) clearTimeout(scheduled.timer);
     const timer = setTimeout(
       () => {
         timers.delete(orderId);
-        const running = answer(orderId, retryMs).finally(() => answering.delete(running));
+        const running = answer(orderId).finally(() => answering.delete(running));
         answering.add(running);
       },
       Math.max(0, dueAt - Date.now()),
@@ -151,7 +158,7 @@ export function createPayment(
   }
 
   /** The processor's answer arrives: decide (unless a timeout did), publish, forget the request. */
-  async function answer(orderId: string, retryMs: number) {
+  async function answer(orderId: string) {
     const request = requests.get(orderId);
     if (!request) return;
     const { order } = request;
@@ -188,14 +195,24 @@ export function createPayment(
           ...request.causation,
         });
       try {
-        await publishOutcome(send, order, record);
+        // While Kafka is unreachable this waits and retries as the consumer's own steps do.
+        await options.untilKafkaTakesIt(
+          request.topic,
+          () => publishOutcome(send, order, record),
+          stopping.signal,
+        );
         requests.delete(orderId);
       } catch (err) {
-        // Kafka unreachable or the producer stopping: the request stays recorded and is answered
-        // again (the same event id), here after a backoff or by the next start.
+        // Stopping, or a failure retrying cannot fix: the request stays recorded and the next
+        // start answers it again (the same event id).
         span.recordException(err as Error);
-        log.warn({ orderId, err, retryInMs: retryMs }, 'payment outcome not published; will retry');
-        schedule(orderId, Date.now() + retryMs, Math.min(retryMs * 2, RETRY_MAX_MS));
+        if (stopping.signal.aborted)
+          log.info({ orderId }, 'payment stopping: the outcome is published by the next start');
+        else
+          log.error(
+            { orderId, err },
+            'payment outcome not published; the next start publishes it again',
+          );
       } finally {
         span.end();
       }
@@ -240,6 +257,7 @@ export function createPayment(
         requestedAt: now,
         dueAt: now + latency,
         causation: ctx.causation,
+        topic: ctx.topic,
         ...(ctx.replayId ? { replayId: ctx.replayId } : {}),
         carrier,
       };
@@ -273,7 +291,7 @@ export function createPayment(
       for (const [orderId, request] of requests.entries()) schedule(orderId, request.dueAt);
     },
     async stop() {
-      stopped = true;
+      stopping.abort(new Error('payment is stopping'));
       for (const { timer } of timers.values()) clearTimeout(timer);
       timers.clear();
       await Promise.allSettled([...answering]);

@@ -114,6 +114,11 @@ export interface ConsumerService {
   resume(): Promise<void>;
   paused(): boolean;
   readonly publisher: Publisher;
+  /**
+   * Retries a step a handler left to finish after it returned (e.g. a publish) while Kafka is
+   * unreachable, counted and logged as the service's outage; see delivery.ts.
+   */
+  untilKafkaTakesIt<T>(topic: string, step: () => Promise<T>, signal?: AbortSignal): Promise<T>;
 }
 
 /** Creates a consumer service; call `start()` to join the group. */
@@ -398,6 +403,7 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
 
   return {
     publisher,
+    untilKafkaTakesIt: delivery.untilKafkaTakesItLater,
     ready: () => membership.status().inGroup,
     membership: () =>
       paused

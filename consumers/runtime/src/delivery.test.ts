@@ -3,15 +3,17 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import kafkajs from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBroker, type Broker } from '@webstore/embedded-kafka';
 import { createLogger } from '@webstore/observability/logger';
 import { createMetrics } from '@webstore/observability/metrics';
-import { createPublisher, PublishError } from '@webstore/producer-client';
+import { createPublisher, KafkaUnavailableError, PublishError } from '@webstore/producer-client';
 import { EventDecodeError, type EventInput } from '@webstore/schemas';
 import { waitFor } from '@webstore/testkit';
 import { createConsumerService, type ConsumerService } from './consumer-service.js';
+import { createDelivery } from './delivery.js';
 import { classifyFailure, RetriableError } from './errors.js';
 import { openStore } from './store.js';
 
@@ -93,6 +95,53 @@ async function readAll(kafka: kafkajs.Kafka, topic: string): Promise<kafkajs.Kaf
   await reader.disconnect();
   return messages;
 }
+
+describe('work a handler left to finish later', () => {
+  it('waits out an outage as one outage, however many steps wait in it, and ends when told', async () => {
+    const lines: { msg: string }[] = [];
+    const log = createLogger('later-test', {
+      level: 'info',
+      stream: new Writable({
+        write(line: Buffer, _encoding, done) {
+          lines.push(JSON.parse(line.toString()) as { msg: string });
+          done();
+        },
+      }),
+    });
+    const delivery = createDelivery({
+      groupId: 'later-test',
+      log,
+      metrics: createMetrics(),
+      heartbeatIntervalMs: 1_000,
+      maxBackoffMs: 300,
+    });
+    let down = true;
+    const attempts = [0, 0];
+    const step = (i: number) => async () => {
+      attempts[i]! += 1;
+      if (down) throw new KafkaUnavailableError('webstore.payments.v1', 'the broker is down');
+      return i;
+    };
+    const both = Promise.all([0, 1].map((i) => delivery.untilKafkaTakesItLater('t', step(i))));
+    await waitFor(() => attempts.every((n) => n >= 3), {
+      timeoutMs: 10_000,
+      message: 'both steps retried at least twice while Kafka is down',
+    });
+    down = false;
+    expect(await both).toEqual([0, 1]);
+    const said = lines.map((l) => l.msg.split(':')[0]);
+    expect(said).toEqual(['Kafka unreachable', 'Kafka reachable again']);
+
+    // A permanent failure is not retried; an abort ends the wait in progress.
+    const bug = new Error('a bug');
+    await expect(delivery.untilKafkaTakesItLater('t', () => Promise.reject(bug))).rejects.toBe(bug);
+    down = true;
+    const stop = new AbortController();
+    const waiting = delivery.untilKafkaTakesItLater('t', step(0), stop.signal);
+    stop.abort(new Error('stopping'));
+    await expect(waiting).rejects.toThrow('stopping');
+  });
+});
 
 describe('consumer service under outages', () => {
   let broker: Broker | undefined;

@@ -78,8 +78,7 @@ export function createDelivery(options: DeliveryOptions) {
     });
   }
 
-  function outageBegins(scope: MessageScope, err: unknown): void {
-    const key = `${scope.topic}/${scope.partition}`;
+  function outageBegins(scope: MessageScope, key: string, err: unknown): void {
     if (failing.size === 0 && outageStarted === 0) {
       outageStarted = Date.now();
       outageRetries = 0;
@@ -97,8 +96,8 @@ export function createDelivery(options: DeliveryOptions) {
     });
   }
 
-  function outageEnds(scope: MessageScope): void {
-    failing.delete(`${scope.topic}/${scope.partition}`);
+  function outageEnds(key: string): void {
+    failing.delete(key);
     if (failing.size > 0 || outageStarted === 0) return;
     log.info(
       { group: groupId, outageMs: Date.now() - outageStarted, retries: outageRetries },
@@ -108,22 +107,52 @@ export function createDelivery(options: DeliveryOptions) {
   }
 
   /** Runs `step` until it succeeds, retrying infrastructure failures; other errors are thrown. */
-  async function untilKafkaTakesIt<T>(scope: MessageScope, step: () => Promise<T>): Promise<T> {
+  async function untilKafkaTakesIt<T>(
+    scope: MessageScope,
+    step: () => Promise<T>,
+    key = `${scope.topic}/${scope.partition}`,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         const value = await step();
-        if (attempt > 1) outageEnds(scope);
+        if (attempt > 1) outageEnds(key);
         return value;
       } catch (err) {
         if (scope.signal.aborted || classifyFailure(err) !== 'infrastructure') {
-          if (attempt > 1) failing.delete(`${scope.topic}/${scope.partition}`);
+          if (attempt > 1) failing.delete(key);
           throw err;
         }
         scope.pause();
-        outageBegins(scope, err);
+        outageBegins(scope, key, err);
         await wait(backoffMs(attempt, Math.max(baseMs, 200), maxBackoffMs), scope);
       }
     }
+  }
+
+  let laterSteps = 0;
+  /**
+   * Runs a step that belongs to no message in progress (work a handler left to finish after it
+   * returned, such as an answer published later) until Kafka takes it, with the same backoff and
+   * the same outage accounting as a message step: one outage, logged once, however many steps
+   * wait in it. `topic` is the topic of the message that caused the work. Rejects with the
+   * signal's reason when `signal` aborts or the service stops, and with any error that is not
+   * Kafka being unreachable.
+   */
+  function untilKafkaTakesItLater<T>(
+    topic: string,
+    step: () => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const scope: MessageScope = {
+      topic,
+      partition: -1,
+      signal: signal ? AbortSignal.any([stopping.signal, signal]) : stopping.signal,
+      pause: () => undefined,
+    };
+    laterSteps += 1;
+    return untilKafkaTakesIt(scope, step, `later/${laterSteps}`).catch((err: unknown) => {
+      throw scope.signal.aborted ? scope.signal.reason : err;
+    });
   }
 
   /**
@@ -180,6 +209,7 @@ export function createDelivery(options: DeliveryOptions) {
     run,
     wait,
     untilKafkaTakesIt,
+    untilKafkaTakesItLater,
     runHandler,
     /** Ends every wait in progress: the service is stopping. */
     stop: () => stopping.abort(new ConsumerStoppingError('the consumer is stopping')),

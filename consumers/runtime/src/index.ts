@@ -21,7 +21,12 @@ export {
   isRetriable,
   type FailureKind,
 } from './errors.js';
-export { ConsumerStoppingError, type MessageScope } from './delivery.js';
+export {
+  ConsumerStoppingError,
+  createDelivery,
+  type Delivery,
+  type MessageScope,
+} from './delivery.js';
 export type { MembershipState, MembershipStatus } from './membership.js';
 export { ConfigError, integerFrom, loadServiceConfig, type ServiceConfig } from './config.js';
 export { runService, type ServiceDefinition } from './run-service.js';

@@ -27,6 +27,8 @@ export interface ServiceDefinition {
     store: StateStore;
     /** The service's publisher, for work that publishes after its handler returned (available once the service exists). */
     publisher: () => Publisher;
+    /** Retries such work while Kafka is unreachable (ConsumerService.untilKafkaTakesIt). */
+    untilKafkaTakesIt: ConsumerService['untilKafkaTakesIt'];
   }): {
     handlers: Handlers;
     /** Deletes settled state last changed before `cutoffMs` (called every minute). */
@@ -55,6 +57,8 @@ export async function runService(
   const store = openStore(`${config.dataDir}/state.db`);
   // Bound late: the handlers are built before the service that runs them.
   const publisher = () => service.publisher;
+  const untilKafkaTakesIt: ConsumerService['untilKafkaTakesIt'] = (topic, step, signal) =>
+    service.untilKafkaTakesIt(topic, step, signal);
   const { handlers, evict, start, stop } = definition.setup({
     config,
     log,
@@ -62,6 +66,7 @@ export async function runService(
     env,
     store,
     publisher,
+    untilKafkaTakesIt,
   });
   if (evict) {
     const run = () => evict(Date.now() - config.stateRetentionMs);

@@ -10,9 +10,7 @@
 // and a sustainable-rate search: offered rates step up until p99 exceeds 250 ms, a backlog grows
 // (more than one second of orders still open when the offer stops) or an order is lost.
 //
-//   npm run bench -w @webstore/stack [-- --rate 200 --seconds 20 --modes console,sink,off
-//                                       --search --rates 100,200,400,600,800,1000 --step-seconds 15
-//                                       --warmup-seconds 5 --profile DIR --json]
+//   npm run bench -w @webstore/stack [-- --help]
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,21 +20,36 @@ import kafkajs from 'kafkajs';
 import { TOPICS, eventNameOf, products } from '@webstore/schemas';
 import { startStack } from '../dist/stack.js';
 
-const { values } = parseArgs({
-  options: {
-    rate: { type: 'string', default: '200' },
-    seconds: { type: 'string', default: '20' },
-    modes: { type: 'string', default: 'console,sink,off' },
-    search: { type: 'boolean', default: false },
-    'search-modes': { type: 'string', default: 'console,off' },
-    rates: { type: 'string', default: '100,200,300,400,600,800,1000' },
-    'step-seconds': { type: 'string', default: '15' },
-    'warmup-seconds': { type: 'string', default: '5' },
-    'payment-latency-ms': { type: 'string' },
-    profile: { type: 'string' },
-    json: { type: 'boolean', default: false },
-  },
-});
+const USAGE = `usage: npm run bench -w @webstore/stack [-- --rate 200 --seconds 20 --modes console,sink,off
+                                    --search --search-modes console,off --rates 100,200,300,400,600,800,1000
+                                    --step-seconds 15 --warmup-seconds 5 --payment-latency-ms N
+                                    --profile DIR --json]`;
+const OPTIONS = {
+  rate: { type: 'string', default: '200' },
+  seconds: { type: 'string', default: '20' },
+  modes: { type: 'string', default: 'console,sink,off' },
+  search: { type: 'boolean', default: false },
+  'search-modes': { type: 'string', default: 'console,off' },
+  rates: { type: 'string', default: '100,200,300,400,600,800,1000' },
+  'step-seconds': { type: 'string', default: '15' },
+  'warmup-seconds': { type: 'string', default: '5' },
+  'payment-latency-ms': { type: 'string' },
+  profile: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+};
+let parsed;
+try {
+  parsed = parseArgs({ options: OPTIONS });
+} catch (err) {
+  console.error(`${err.message}\n${USAGE}`);
+  process.exit(2);
+}
+if (parsed.values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const { values } = parsed;
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 const STEP_SECONDS = Number(values['step-seconds']);

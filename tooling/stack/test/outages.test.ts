@@ -198,7 +198,8 @@ describe('the broker killed under load', () => {
         timeoutMs: 30_000,
         message: '10 orders accepted before the outage',
       });
-      // Payment is mid-message (in a fault delay) when the broker dies, so its publish fails.
+      // Payment is mid-message (in a fault delay) when the broker dies: the answer it publishes
+      // afterwards fails and waits for Kafka, counted as the consumer's own retries are.
       await setFault(stack, 'payment', 3_000);
       const faultAt = Date.now();
       await waitFor(
