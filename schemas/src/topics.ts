@@ -13,8 +13,9 @@ export interface TopicSpec {
 const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * Partitions of the saga's topics. A consumer handles one partition's messages in order, one at a
- * time, so this is how many orders a service works on at once (payment waits for its simulated
- * processor on each): at a 30 ms processor latency, 12 partitions carry about 400 orders/s.
+ * time, so this is how many orders a service works on at once, and how many replicas of a service
+ * can share its work. (Payment does not wait for its processor on a partition; at 200 orders/s,
+ * 3 partitions instead of 12 changed only the broker's CPU: docs/performance.md.)
  */
 export const SAGA_PARTITIONS = 12;
 
