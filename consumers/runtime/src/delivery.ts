@@ -143,10 +143,15 @@ export function createDelivery(options: DeliveryOptions) {
     step: () => Promise<T>,
     signal?: AbortSignal,
   ): Promise<T> {
+    // Combined only when first read (after a failure): a step Kafka takes at once, the usual
+    // case, allocates no signal.
+    let combined: AbortSignal | undefined;
     const scope: MessageScope = {
       topic,
       partition: -1,
-      signal: signal ? AbortSignal.any([stopping.signal, signal]) : stopping.signal,
+      get signal() {
+        return (combined ??= signal ? AbortSignal.any([stopping.signal, signal]) : stopping.signal);
+      },
       pause: () => undefined,
     };
     laterSteps += 1;
