@@ -12,13 +12,13 @@
 //
 //   npm run bench -w @webstore/stack [-- --help]
 import { fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import kafkajs from 'kafkajs';
-import { TOPICS, eventNameOf, products } from '@webstore/schemas';
+import { products } from '@webstore/schemas';
 import { startStack } from '../dist/stack.js';
+import { cpuSeconds, createObserver, percentile } from './measure.js';
 
 const USAGE = `usage: npm run bench -w @webstore/stack [-- --rate 200 --seconds 20 --modes console,sink,off
                                     --search --search-modes console,off --rates 100,200,300,400,600,800,1000
@@ -75,84 +75,7 @@ for (const mode of [...MODES, ...SEARCH_MODES])
 // Every product of the catalog in turn, one unit per order; restocking keeps them available.
 const PRODUCTS = products.map((p) => p.id);
 const say = values.json ? () => undefined : (line) => console.error(line);
-const percentile = (sorted, p) =>
-  sorted.length
-    ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]
-    : null;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const TICKS_PER_SECOND = 100; // Linux USER_HZ
-
-function cpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-  } catch {
-    return 0;
-  }
-}
-
-/** What the load generator sees of each order on Kafka: its events, in arrival order. */
-function createObserver(brokers) {
-  const kafka = new kafkajs.Kafka({
-    clientId: 'bench-observer',
-    brokers: [brokers],
-    logLevel: kafkajs.logLevel.NOTHING,
-  });
-  const consumer = kafka.consumer({
-    groupId: `bench-observer-${Date.now()}`,
-    maxWaitTimeInMs: 100,
-  });
-  /** orderId → { events: [{ name, reason }], endedAt, outcome } */
-  const orders = new Map();
-  let assigned = false;
-  const outcomeOf = (events) => {
-    const has = (name) => events.find((e) => e.name === name);
-    if (has('PaymentAuthorized')) return 'completed';
-    const rejected = has('StockRejected');
-    if (rejected) return rejected.reason === 'out_of_stock' ? 'out_of_stock' : 'timed_out';
-    const declined = has('PaymentDeclined');
-    if (declined && has('StockReleased'))
-      return declined.reason === 'timeout' ? 'timed_out' : 'declined';
-    return undefined;
-  };
-  return {
-    orders,
-    async start() {
-      await consumer.connect();
-      consumer.on(consumer.events.GROUP_JOIN, () => (assigned = true));
-      for (const topic of [TOPICS.orders, TOPICS.inventory, TOPICS.payments])
-        await consumer.subscribe({ topic, fromBeginning: false });
-      await consumer.run({
-        eachBatch: async ({ batch }) => {
-          const now = Date.now();
-          for (const m of batch.messages) {
-            const name = eventNameOf(m.headers?.ce_type?.toString() ?? '');
-            if (!name || !m.key) continue;
-            const id = m.key.toString();
-            let order = orders.get(id);
-            if (!order)
-              orders.set(id, (order = { events: [], endedAt: undefined, outcome: undefined }));
-            let reason;
-            if (name === 'StockRejected' || name === 'PaymentDeclined')
-              reason = JSON.parse(m.value.toString()).reason;
-            order.events.push({ name, reason });
-            if (order.endedAt === undefined) {
-              const outcome = outcomeOf(order.events);
-              if (outcome) Object.assign(order, { outcome, endedAt: now });
-            }
-          }
-        },
-      });
-      const deadline = Date.now() + 30_000;
-      while (!assigned) {
-        if (Date.now() > deadline)
-          throw new Error('the observer did not join its group within 30 s');
-        await sleep(50);
-      }
-    },
-    stop: () => consumer.disconnect(),
-  };
-}
 
 async function bringUp(mode) {
   const dataDir = mkdtempSync(join(tmpdir(), 'webstore-bench-'));
