@@ -28,6 +28,7 @@ import type { Logger } from '@webstore/observability/logger';
 import type { WebstoreMetrics } from '@webstore/observability/metrics';
 import { createDelivery, type MessageScope } from './delivery.js';
 import { trackMembership, type MembershipStatus } from './membership.js';
+import { lagPoints } from './lag.js';
 import { writtenPerTurn, type StateStore } from './store.js';
 
 /** The failure the "broken handler" fault switch injects: permanent, so the message is dead-lettered. */
@@ -321,39 +322,13 @@ export function createConsumerService(options: ConsumerServiceOptions): Consumer
     metrics.consumerProcessDuration.record((performance.now() - started) / 1000, labels);
   }
 
-  // Lag is reported by the instance that owns the partition, labelled with its service.instance.id,
-  // so replicas do not report each other's partitions twice and a partition follows its owner. A
-  // consumer paused by an operator keeps reporting what it owned: its lag is the one growing.
+  // Lag is reported by the instance that owns the partition (lag.ts). A consumer paused by an
+  // operator keeps reporting what it owned: its lag is the one growing.
   const instance = serviceInstanceId();
   let reporting: Record<string, number[]> = {};
   async function recordLag(): Promise<void> {
     if (!paused) reporting = membership.owned();
-    const points: { value: number; attributes: Record<string, string> }[] = [];
-    for (const [topic, partitions] of Object.entries(reporting)) {
-      if (partitions.length === 0) continue;
-      const [high, committed] = await Promise.all([
-        admin.fetchTopicOffsets(topic),
-        admin.fetchOffsets({ groupId, topics: [topic] }),
-      ]);
-      for (const partition of partitions) {
-        const watermarks = high.find((h) => h.partition === partition);
-        const offset = committed[0]?.partitions.find((p) => p.partition === partition)?.offset;
-        const position =
-          offset === undefined || Number(offset) < 0
-            ? Number(watermarks?.low ?? 0)
-            : Number(offset);
-        points.push({
-          value: Math.max(0, Number(watermarks?.high ?? 0) - position),
-          attributes: {
-            topic,
-            group: groupId,
-            partition: String(partition),
-            service_instance_id: instance,
-          },
-        });
-      }
-    }
-    metrics.consumerLag.replace(points);
+    metrics.consumerLag.replace(await lagPoints(admin, groupId, reporting, instance));
   }
 
   async function runConsumer(): Promise<void> {
